@@ -1,0 +1,195 @@
+"""Model step: the frozen dataclasses that carry mappings through the pipeline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+REQUIRED_FIELDS = (
+    "operator",
+    "module",
+    "source_context",
+    "prefect_pattern",
+    "prefect_package",
+    "prefect_import",
+    "example",
+)
+"""Fields every section must have, in the order pages show them."""
+
+OPTIONAL_FIELDS = ("notes",)
+"""Fields a section may have."""
+
+KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
+
+EXAMPLE_PARTS = ("before", "after")
+"""The `###` headings of the `example` field."""
+
+KNOWN_PACKAGES = ("prefect", "prefect-aws", "prefect-sqlalchemy")
+"""Packages a mapping may ask readers to install."""
+
+
+@dataclass(frozen=True, order=True)
+class SourceLocation:
+    """A line in a mapping document."""
+
+    path: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Diagnostic:
+    """One problem in the input, printed as `path:line: error[code]: message`."""
+
+    location: SourceLocation
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: error[{self.code}]: {self.message}"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a section body, with the document line it came from."""
+
+    number: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A fenced code block; `location` is its opening fence."""
+
+    location: SourceLocation
+    language: str
+    code: str
+    first_code_line: int
+    fence: str
+    closed: bool
+
+    def document_line(self, code_line: int) -> int:
+        """The document line of the code's line `code_line` (1-based)."""
+        return self.first_code_line + code_line - 1
+
+
+@dataclass(frozen=True)
+class Field:
+    """A `##` field (or a `###` part of one) of a section, with its body lines."""
+
+    name: str
+    location: SourceLocation
+    level: int
+    lines: tuple[Line, ...]
+    children: tuple[Field, ...] = ()
+    code_blocks: tuple[CodeBlock, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The body as markdown, without surrounding blank lines."""
+        return "\n".join(line.text for line in self.lines).strip("\n").strip()
+
+    @property
+    def bullets(self) -> tuple[str, ...] | None:
+        """The items when the body is only a bullet list, else None."""
+        items = [line.text for line in self.lines if line.text.strip()]
+        if not items or not all(re.match(r"\s*[-*+] ", item) for item in items):
+            return None
+        return tuple(re.sub(r"^\s*[-*+] ", "", item).strip() for item in items)
+
+    def child(self, name: str) -> Field | None:
+        """The first `###` part called `name`, if any."""
+        return next((child for child in self.children if child.name == name), None)
+
+
+@dataclass(frozen=True)
+class Service:
+    """An AWS service: its URL slug (never changes once published) and its title."""
+
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """One `{% section Name %}` block of a document."""
+
+    name: str
+    location: SourceLocation
+    fields: tuple[Field, ...]
+
+    def field(self, name: str) -> Field | None:
+        """The first field called `name`, if any."""
+        return next((f for f in self.fields if f.name == name), None)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed mapping document."""
+
+    path: str
+    front_matter: dict = field(compare=False, hash=False)
+    front_matter_location: SourceLocation
+    sections: tuple[Section, ...]
+
+    @property
+    def service(self) -> Service | None:
+        """The service named by the front matter, if it names one well-formed."""
+        service = self.front_matter.get("service")
+        if not isinstance(service, dict):
+            return None
+        slug, title = service.get("slug"), service.get("title")
+        if not isinstance(slug, str) or not isinstance(title, str):
+            return None
+        return Service(slug=slug, title=title)
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A validated operator mapping, ready to render."""
+
+    section: Section
+    service: Service
+
+    @property
+    def operator(self) -> str:
+        return self.section.name
+
+    @property
+    def location(self) -> SourceLocation:
+        return self.section.location
+
+    def text(self, name: str) -> str:
+        """The text of field `name` ('' when absent)."""
+        found = self.section.field(name)
+        return found.text if found else ""
+
+    def example(self, part: str) -> CodeBlock:
+        """The code block of the example's `before` or `after`."""
+        example = self.section.field("example")
+        assert example is not None
+        child = example.child(part)
+        assert child is not None and child.code_blocks
+        return child.code_blocks[0]
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        notes = self.section.field("notes")
+        return (notes.bullets or ()) if notes else ()
+
+    @property
+    def slug(self) -> str:
+        """The page's slug: the class name in lowercase."""
+        return self.operator.lower()
+
+    @property
+    def url(self) -> str:
+        """The page's published URL path (never changes once published)."""
+        return f"operators/{self.service.slug}/{self.slug}/"
+
+    @property
+    def page_path(self) -> str:
+        """The generated page's path under the docs folder."""
+        return f"operators/{self.service.slug}/{self.slug}.md"

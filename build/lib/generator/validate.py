@@ -1,0 +1,222 @@
+"""Validate step: check parsed documents and turn the sound sections into mappings.
+
+Never raises for bad input: every problem becomes a `Diagnostic`, and the
+caller prints them all, sorted, before deciding anything.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+
+from generator.model import (
+    EXAMPLE_PARTS,
+    KNOWN_FIELDS,
+    KNOWN_PACKAGES,
+    REQUIRED_FIELDS,
+    CodeBlock,
+    Diagnostic,
+    Document,
+    Field,
+    Mapping,
+    Section,
+    SourceLocation,
+)
+
+SERVICE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PYTHON_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+SINGLE_LINE_FIELDS = ("operator", "module", "prefect_package")
+
+
+def validate(documents: list[Document]) -> tuple[list[Mapping], list[Diagnostic]]:
+    """Check every document; give the mappings and the sorted diagnostics."""
+    diagnostics: list[Diagnostic] = []
+    mappings: list[Mapping] = []
+    first_seen: dict[str, SourceLocation] = {}
+    service_titles: dict[str, tuple[str, SourceLocation]] = {}
+    for document in documents:
+        service = document.service
+        front_problems = _check_front_matter(document)
+        diagnostics.extend(front_problems)
+        if service is not None and not front_problems:
+            known = service_titles.setdefault(service.slug, (service.title, document.front_matter_location))
+            if known[0] != service.title:
+                diagnostics.append(
+                    Diagnostic(
+                        document.front_matter_location,
+                        "service-title-conflict",
+                        f"service '{service.slug}' is titled '{known[0]}' in {known[1].path}, not '{service.title}'",
+                    )
+                )
+        for section in document.sections:
+            if section.name in first_seen:
+                diagnostics.append(
+                    Diagnostic(
+                        section.location,
+                        "duplicate-section",
+                        f"section '{section.name}' is already defined at {first_seen[section.name]}",
+                    )
+                )
+                continue
+            first_seen[section.name] = section.location
+            problems = check_section(section)
+            diagnostics.extend(problems)
+            if not problems and service is not None and not front_problems:
+                mappings.append(Mapping(section=section, service=service))
+    return sorted(mappings, key=lambda mapping: mapping.operator), sorted(diagnostics)
+
+
+def _check_front_matter(document: Document) -> list[Diagnostic]:
+    location = document.front_matter_location
+    service = document.front_matter.get("service")
+    if not isinstance(service, dict) or not isinstance(service.get("slug"), str) or not isinstance(service.get("title"), str):
+        return [
+            Diagnostic(
+                location,
+                "front-matter",
+                "front matter needs 'service: {slug: <url-slug>, title: <AWS service name>}'",
+            )
+        ]
+    if not SERVICE_SLUG.match(service["slug"]):
+        return [
+            Diagnostic(
+                location,
+                "front-matter",
+                f"service slug '{service['slug']}' must be lowercase letters, digits and single hyphens",
+            )
+        ]
+    return []
+
+
+def check_section(section: Section) -> list[Diagnostic]:
+    """Every problem of one section."""
+    problems: list[Diagnostic] = []
+
+    def report(location: SourceLocation, code: str, message: str) -> None:
+        problems.append(Diagnostic(location, code, message))
+
+    if not section.fields:
+        # The parse step already reported why (for instance an undefined variable) when it left no fields.
+        if not PYTHON_IDENTIFIER.match(section.name):
+            report(section.location, "section-name", f"section name '{section.name}' is not a Python class name")
+        report(section.location, "missing-field", "section has no fields; it needs " + ", ".join(f"'## {name}'" for name in REQUIRED_FIELDS))
+        return problems
+
+    seen: dict[str, Field] = {}
+    for item in section.fields:
+        if item.name in seen:
+            report(item.location, "duplicate-field", f"field '{item.name}' already appears at line {seen[item.name].location.line}")
+            continue
+        seen[item.name] = item
+        if item.name not in KNOWN_FIELDS:
+            report(item.location, "unknown-field", f"'## {item.name}' is not a field{_did_you_mean(item.name, KNOWN_FIELDS)}")
+            continue
+        problems.extend(_check_field(section, item))
+    for name in REQUIRED_FIELDS:
+        if name not in seen:
+            report(section.location, "missing-field", f"section '{section.name}' has no '## {name}' field")
+    return problems
+
+
+def _check_field(section: Section, item: Field) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+
+    def report(location: SourceLocation, code: str, message: str) -> None:
+        problems.append(Diagnostic(location, code, message))
+
+    if item.name != "example":
+        for child in item.children:
+            report(child.location, "unknown-field", f"'### {child.name}' is not a part of '{item.name}'; only 'example' has parts")
+    if item.name == "example":
+        return _check_example(item)
+    if not item.text:
+        report(item.location, "empty-field", f"field '{item.name}' is empty")
+        return problems
+    if item.name in SINGLE_LINE_FIELDS and "\n" in item.text:
+        report(item.location, "multi-line-field", f"field '{item.name}' must be a single line")
+        return problems
+    if item.name == "operator":
+        if item.text != section.name:
+            report(
+                item.location,
+                "name-mismatch",
+                f"section is named '{section.name}' but its operator field says '{item.text}'",
+            )
+        if not PYTHON_IDENTIFIER.match(item.text):
+            report(item.location, "section-name", f"operator '{item.text}' is not a Python class name")
+    elif item.name == "module":
+        if not re.match(r"^airflow(\.[A-Za-z_][A-Za-z0-9_]*)+$", item.text):
+            report(item.location, "module-not-airflow", f"module '{item.text}' is not a dotted module path under 'airflow.'")
+    elif item.name == "prefect_package":
+        if item.text not in KNOWN_PACKAGES:
+            report(
+                item.location,
+                "unknown-package",
+                f"'{item.text}' is not a package we know; use one of {', '.join(KNOWN_PACKAGES)}",
+            )
+    elif item.name == "prefect_import":
+        first_line = next(line.number for line in item.lines if line.text.strip())
+        problems.extend(_check_python(item.location, item.text, first_line=first_line, what="prefect_import"))
+    elif item.name == "notes":
+        if item.bullets is None:
+            report(item.location, "notes-not-a-list", "'## notes' must be a bullet list ('- …' per note)")
+    return problems
+
+
+def _check_example(example: Field) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    if example.text:
+        problems.append(Diagnostic(example.location, "text-before-field", "text under '## example' must be inside '### before' or '### after'"))
+    seen = set()
+    for part in example.children:
+        if part.name not in EXAMPLE_PARTS:
+            problems.append(
+                Diagnostic(part.location, "unknown-field", f"'### {part.name}' is not a part of 'example'{_did_you_mean(part.name, EXAMPLE_PARTS)}")
+            )
+            continue
+        if part.name in seen:
+            problems.append(Diagnostic(part.location, "duplicate-field", f"'### {part.name}' appears twice in 'example'"))
+            continue
+        seen.add(part.name)
+        problems.extend(_check_example_part(part))
+    for name in EXAMPLE_PARTS:
+        if name not in seen:
+            problems.append(Diagnostic(example.location, "missing-field", f"'## example' has no '### {name}'"))
+    return problems
+
+
+def _check_example_part(part: Field) -> list[Diagnostic]:
+    if not part.code_blocks:
+        return [Diagnostic(part.location, "missing-code", f"'### {part.name}' needs one ```python code fence")]
+    problems = []
+    if len(part.code_blocks) > 1:
+        problems.append(Diagnostic(part.code_blocks[1].location, "extra-code", f"'### {part.name}' has more than one code fence"))
+    block = part.code_blocks[0]
+    if not block.closed:
+        return problems  # the parse step reported the unclosed fence
+    if block.language != "python":
+        problems.append(Diagnostic(block.location, "fence-language", f"the '{part.name}' fence must be marked ```python, not '{block.language or 'unmarked'}'"))
+    if not block.code.strip():
+        problems.append(Diagnostic(block.location, "empty-code", f"the '{part.name}' code fence is empty"))
+        return problems
+    problems.extend(_check_code(block, part.name))
+    return problems
+
+
+def _check_code(block: CodeBlock, what: str) -> list[Diagnostic]:
+    return _check_python(block.location, block.code, first_line=block.first_code_line, what=f"'{what}' example")
+
+
+def _check_python(location: SourceLocation, code: str, *, first_line: int, what: str) -> list[Diagnostic]:
+    try:
+        ast.parse(code)
+    except SyntaxError as error:
+        line = first_line + (error.lineno or 1) - 1
+        return [Diagnostic(SourceLocation(location.path, line), "invalid-python", f"{what} is not valid Python: {error.msg}")]
+    return []
+
+
+def _did_you_mean(name: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(name, choices, n=1)
+    return f"; did you mean '{close[0]}'?" if close else f"; known: {', '.join(choices)}"

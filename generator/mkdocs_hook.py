@@ -1,0 +1,65 @@
+"""Write step for the site: an MkDocs hook that runs the generator inside every build.
+
+`mkdocs build` and `mkdocs serve` both load the mappings, so an edited mapping
+shows up without a manual step; generated pages live only in memory.
+The `Operators` entry of `nav` in mkdocs.yml is expanded into one section per
+AWS service, each with its operator pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from generator.load import load_mappings
+from generator.model import Mapping
+from generator.render import CATALOG_PATH, render_site, services_with_mappings
+
+OPERATORS_NAV_TITLE = "Operators"
+
+_mappings: list[Mapping] = []
+
+
+def _project_root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).parent
+
+
+def operators_nav(mappings: list[Mapping]) -> list:
+    """The `Operators` navigation: the catalog, then one section per service."""
+    entries: list = [CATALOG_PATH]
+    for service, members in services_with_mappings(mappings):
+        pages = [f"operators/{service.slug}/index.md"] + [{mapping.operator: mapping.page_path} for mapping in members]
+        entries.append({service.title: pages})
+    return entries
+
+
+def on_config(config: MkDocsConfig, /) -> MkDocsConfig:
+    global _mappings
+    root = _project_root(config)
+    mappings, diagnostics = load_mappings(root / "mappings", root)
+    if diagnostics:
+        listing = "\n".join(str(diagnostic) for diagnostic in diagnostics)
+        raise PluginError(f"the mapping documents have {len(diagnostics)} problem(s):\n{listing}")
+    _mappings = mappings
+    for index, item in enumerate(config.nav or []):
+        if isinstance(item, dict) and item.get(OPERATORS_NAV_TITLE) == CATALOG_PATH:
+            config.nav[index] = {OPERATORS_NAV_TITLE: operators_nav(mappings)}
+    return config
+
+
+def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
+    for path, content in render_site(_mappings).items():
+        if files.get_file_from_path(path) is not None:
+            raise PluginError(f"docs/{path} is generated from the mappings; remove the hand-written file")
+        files.append(File.generated(config, path, content=content))
+    return files
+
+
+def on_serve(server, /, *, config: MkDocsConfig, builder):
+    root = _project_root(config)
+    server.watch(str(root / "mappings"))
+    server.watch(str(root / "generator" / "templates"))
+    return server

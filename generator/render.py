@@ -1,0 +1,99 @@
+"""Render step: turn validated mappings into page texts through the templates in `templates/`."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import jinja2
+
+from generator.export import render_json
+from generator.model import Mapping, Service
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+AIRFLOW_PROVIDER_DOCS = "https://airflow.apache.org/docs/apache-airflow-providers-amazon/stable/_api"
+CATALOG_PATH = "operators/index.md"
+JSON_EXPORT_PATH = "mappings.json"
+
+
+def humanize(class_name: str) -> str:
+    """`S3CreateObjectOperator` → `S3 Create Object Operator`: the words of a class name."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", class_name)
+
+
+def fence(code: str, language: str) -> str:
+    """A fenced code block around `code`, with a fence longer than any backtick run inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    marker = "`" * max(3, longest + 1)
+    return f"{marker}{language}\n{code.rstrip()}\n{marker}"
+
+
+def airflow_docs_url(mapping: Mapping) -> str:
+    """The operator's entry in Airflow's Amazon provider API reference."""
+    module = mapping.text("module")
+    return f"{AIRFLOW_PROVIDER_DOCS}/{module.replace('.', '/')}/index.html#{module}.{mapping.operator}"
+
+
+def install_command(package: str, tool: str) -> str:
+    """The command that installs `package` with `tool` (pip or uv)."""
+    return {"pip": f"pip install {package}", "uv": f"uv add {package}"}[tool]
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a field, without markdown code marks, for a page description."""
+    plain = text.replace("`", "").split("\n")[0]
+    return re.split(r"(?<=\.)\s", plain, maxsplit=1)[0]
+
+
+def table_cell(text: str) -> str:
+    """Text safe inside a markdown table cell."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def register_filters(environment: jinja2.Environment) -> None:
+    """Every filter the templates use, in one place."""
+    environment.filters.update(
+        airflow_docs_url=airflow_docs_url,
+        fence=fence,
+        first_sentence=first_sentence,
+        humanize=humanize,
+        install_command=install_command,
+        table_cell=table_cell,
+    )
+
+
+def template_environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    register_filters(environment)
+    return environment
+
+
+def services_with_mappings(mappings: list[Mapping]) -> list[tuple[Service, list[Mapping]]]:
+    """Mappings grouped by service, services sorted by title, operators by name."""
+    ordered = sorted(mappings, key=lambda mapping: (mapping.service.title.lower(), mapping.operator))
+    return [(service, list(group)) for service, group in itertools.groupby(ordered, key=lambda mapping: mapping.service)]
+
+
+def render_site(mappings: list[Mapping]) -> dict[str, str]:
+    """Every generated file, keyed by its path under the docs folder."""
+    environment = template_environment()
+    operator_template = environment.get_template("operator.md.jinja")
+    service_template = environment.get_template("service.md.jinja")
+    grouped = services_with_mappings(mappings)
+    files = {
+        CATALOG_PATH: environment.get_template("catalog.md.jinja").render(services=grouped),
+        JSON_EXPORT_PATH: render_json(mappings),
+    }
+    for service, members in grouped:
+        files[f"operators/{service.slug}/index.md"] = service_template.render(service=service, mappings=members)
+        for mapping in members:
+            files[mapping.page_path] = operator_template.render(mapping=mapping)
+    return dict(sorted(files.items()))
