@@ -96,4 +96,4 @@ def render_site(mappings: list[Mapping]) -> dict[str, str]:
         files[f"operators/{service.slug}/index.md"] = service_template.render(service=service, mappings=members)
         for mapping in members:
             files[mapping.page_path] = operator_template.render(mapping=mapping)
-    return dict(sorted(files.items()))
+    return {path: files[path].rstrip("\n") + "\n" for path in sorted(files)}
