@@ -3,7 +3,11 @@
 `mkdocs build` and `mkdocs serve` both load the mappings, so an edited mapping
 shows up without a manual step; generated pages live only in memory.
 The `Operators` entry of `nav` in mkdocs.yml is expanded into one section per
-AWS service, each with its operator pages.
+AWS service, each with its operator pages. Each page's sidebar shows, under
+Operators, only the catalog and the page's own service: the catalog lists every
+service, and a page's HTML and render time do not grow with the number of
+services (at 3000 operators, listing 100 services on every page made each page
+62 KB and the build 37 s).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
 
 from generator.load import load_mappings
 from generator.model import Mapping
@@ -63,3 +69,23 @@ def on_serve(server, /, *, config: MkDocsConfig, builder):
     server.watch(str(root / "mappings"))
     server.watch(str(root / "generator" / "templates"))
     return server
+
+
+def page_navigation(nav: Navigation) -> Navigation:
+    """The navigation the current page shows: under Operators, the catalog and the active service only."""
+    items = []
+    for item in nav.items:
+        if isinstance(item, Section) and item.title == OPERATORS_NAV_TITLE:
+            children = [child for child in item.children if not isinstance(child, Section) or child.active]
+            trimmed = Section(item.title, children)
+            trimmed.active = item.active
+            item = trimmed
+        items.append(item)
+    trimmed_nav = Navigation(items, nav.pages)
+    trimmed_nav.homepage = nav.homepage
+    return trimmed_nav
+
+
+def on_page_context(context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
+    context["nav"] = page_navigation(nav)
+    return context

@@ -26,7 +26,7 @@ from generator.model import (
 
 SERVICE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PYTHON_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-SINGLE_LINE_FIELDS = ("operator", "module", "prefect_package")
+SINGLE_LINE_FIELDS = ("operator", "module", "prefect_package", "prefect_import")
 
 
 def validate(documents: list[Document]) -> tuple[list[Mapping], list[Diagnostic]]:

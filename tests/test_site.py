@@ -61,10 +61,16 @@ def test_catalog_links_every_operator_grouped_by_service(site_dir: Path):
         assert f">{mapping.service.title}</a>" in html
 
 
-def test_navigation_groups_operators_by_service(site_dir: Path):
-    html = (site_dir / "operators" / "glue" / "gluejoboperator" / "index.html").read_text()
-    nav = html[html.index('<nav class="md-nav md-nav--primary"') :]
-    assert "AWS Glue" in nav and "GlueJobOperator" in nav
+def primary_navigation(html: str) -> str:
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    return visible_text(html[start : html.index("md-sidebar--secondary", start)])
+
+
+def test_sidebar_shows_the_pages_service_with_its_operators_and_no_other_service(site_dir: Path):
+    nav = primary_navigation((site_dir / "operators/s3/s3copyobjectoperator/index.html").read_text())
+    assert "Amazon S3" in nav
+    assert all(name in nav for name in ("S3CopyObjectOperator", "S3CreateObjectOperator", "S3DeleteObjectsOperator"))
+    assert "AWS Glue" not in nav and "GlueJobOperator" not in nav
 
 
 def test_json_export_and_api_reference_are_published(site_dir: Path):
