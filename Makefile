@@ -9,6 +9,8 @@ export NO_MKDOCS_2_WARNING := 1
 # Deterministic builds: no build date in the sitemap.
 export SOURCE_DATE_EPOCH := 0
 
+AIRFLOW_SOURCES := .cache/airflow-sources/.downloaded
+
 .PHONY: serve build check test bench lock system-packages clean
 
 $(INSTALLED): requirements.lock pyproject.toml
@@ -17,8 +19,15 @@ $(INSTALLED): requirements.lock pyproject.toml
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
+# The Airflow wheels whose source the tests read (never installed).
+$(AIRFLOW_SOURCES): requirements-airflow-sources.txt $(INSTALLED)
+	rm -rf $(dir $@) && mkdir -p $(dir $@)
+	$(BIN)/pip download --quiet --disable-pip-version-check --no-deps -d $(dir $@) -r requirements-airflow-sources.txt
+	touch $@
+
+# node runs Material's search worker; PostgreSQL, ip and unshare make the examples' sandbox.
 system-packages:
-	scripts/ensure-debian-packages node=nodejs
+	scripts/ensure-debian-packages node=nodejs '/usr/lib/postgresql/*/bin/postgres=postgresql' ip=iproute2 unshare=util-linux
 
 check: $(INSTALLED)
 	$(BIN)/python -m generator check
@@ -29,7 +38,7 @@ serve: check
 build: check
 	$(BIN)/mkdocs build --strict --site-dir site
 
-test: $(INSTALLED) system-packages
+test: $(INSTALLED) $(AIRFLOW_SOURCES) system-packages
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED)
@@ -44,4 +53,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf $(VENV) site .pytest_cache
+	rm -rf $(VENV) site .pytest_cache .cache

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from generator.load import load_mappings
 from generator.render import render_site
+from generator.versions import LOCK_FILES, project_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 OPERATORS_PER_SERVICE = 30
@@ -82,7 +83,7 @@ def write_synthetic_mappings(folder: Path, count: int) -> None:
 
 def synthetic_project(count: int) -> Path:
     project = Path(tempfile.mkdtemp(prefix=f"bench-{count}-"))
-    for name in ("mkdocs.yml", "docs", "overrides", "generator"):
+    for name in ("mkdocs.yml", "docs", "overrides", "generator", *LOCK_FILES):
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy)(source, project / name)
     (project / "mappings").mkdir()
@@ -96,7 +97,7 @@ def time_generator(project: Path, repeats: int) -> float:
         start = time.perf_counter()
         mappings, diagnostics = load_mappings(project / "mappings")
         assert not diagnostics, diagnostics[:3]
-        render_site(mappings)
+        render_site(mappings, project_versions(ROOT))
         timings.append(time.perf_counter() - start)
     return statistics.median(timings)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.load import load_mappings
 from generator.render import render_site
+from generator.versions import project_versions
 from generator.write import OutputFolderError, write_tree
 
 EXIT_OK = 0
@@ -31,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     if arguments.command == "render":
         try:
-            changed = write_tree(render_site(mappings), arguments.out)
+            changed = write_tree(render_site(mappings, project_versions(Path.cwd())), arguments.out)
         except OutputFolderError as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page
 from generator.load import load_mappings
 from generator.model import Mapping
 from generator.render import CATALOG_PATH, render_site, services_with_mappings
+from generator.versions import project_versions
 
 OPERATORS_NAV_TITLE = "Operators"
 
@@ -57,7 +58,7 @@ def on_config(config: MkDocsConfig, /) -> MkDocsConfig:
 
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
-    for path, content in render_site(_mappings).items():
+    for path, content in render_site(_mappings, project_versions(_project_root(config))).items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} is generated from the mappings; remove the hand-written file")
         files.append(File.generated(config, path, content=content))

@@ -16,13 +16,25 @@ REQUIRED_FIELDS = (
 )
 """Fields every section must have, in the order pages show them."""
 
-OPTIONAL_FIELDS = ("notes",)
-"""Fields a section may have."""
+OPTIONAL_FIELDS = ("notes", "verification", "unverified", "replaced_by", "removed_in")
+"""Fields a section may have. Exactly one of `verification` (how the sandbox runs
+the example) and `unverified` (why it cannot) is required; `replaced_by` and
+`removed_in` mark an operator the current Airflow provider no longer has."""
 
 KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
 EXAMPLE_PARTS = ("before", "after")
 """The `###` headings of the `example` field."""
+
+VERIFICATION_PARTS = ("setup", "call", "assertions")
+"""The `###` headings of the `verification` field, in the order the sandbox runs them."""
+
+REQUIRED_VERIFICATION_PARTS = ("call", "assertions")
+
+FIELD_PARTS = {"example": EXAMPLE_PARTS, "verification": VERIFICATION_PARTS}
+"""Fields made of `###` parts, each holding one Python code fence."""
+
+REQUIRED_PARTS = {"example": EXAMPLE_PARTS, "verification": REQUIRED_VERIFICATION_PARTS}
 
 KNOWN_PACKAGES = ("prefect", "prefect-aws", "prefect-sqlalchemy")
 """Packages a mapping may ask readers to install."""
@@ -169,13 +181,28 @@ class Mapping:
         found = self.section.field(name)
         return found.text if found else ""
 
+    def code(self, field_name: str, part: str) -> CodeBlock | None:
+        """The code block of part `part` of field `field_name`, if present."""
+        found = self.section.field(field_name)
+        child = found.child(part) if found else None
+        return child.code_blocks[0] if child and child.code_blocks else None
+
     def example(self, part: str) -> CodeBlock:
         """The code block of the example's `before` or `after`."""
-        example = self.section.field("example")
-        assert example is not None
-        child = example.child(part)
-        assert child is not None and child.code_blocks
-        return child.code_blocks[0]
+        block = self.code("example", part)
+        assert block is not None
+        return block
+
+    @property
+    def verification(self) -> list[tuple[str, CodeBlock]]:
+        """The verification's parts that are present, in the order they run."""
+        parts = [(part, self.code("verification", part)) for part in VERIFICATION_PARTS]
+        return [(part, block) for part, block in parts if block is not None]
+
+    @property
+    def is_legacy(self) -> bool:
+        """Whether the current Airflow provider no longer has this operator."""
+        return self.section.field("replaced_by") is not None
 
     @property
     def notes(self) -> tuple[str, ...]:

@@ -12,7 +12,6 @@ from generator.export import render_json
 from generator.model import Mapping, Service
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
-AIRFLOW_PROVIDER_DOCS = "https://airflow.apache.org/docs/apache-airflow-providers-amazon/stable/_api"
 CATALOG_PATH = "operators/index.md"
 JSON_EXPORT_PATH = "mappings.json"
 
@@ -29,10 +28,27 @@ def fence(code: str, language: str) -> str:
     return f"{marker}{language}\n{code.rstrip()}\n{marker}"
 
 
+def provider_distribution(module: str) -> str:
+    """The distribution that ships an Airflow provider module (`apache-airflow-providers-amazon`)."""
+    parts = module.split(".")
+    name = "-".join(parts[2:4]) if parts[2] == "common" else parts[2]
+    return f"apache-airflow-providers-{name}"
+
+
+def airflow_class_docs_url(class_path: str) -> str:
+    """A class's entry in its Airflow provider's API reference."""
+    module, _, class_name = class_path.rpartition(".")
+    return (
+        f"https://airflow.apache.org/docs/{provider_distribution(module)}/stable/_api/"
+        f"{module.replace('.', '/')}/index.html#{module}.{class_name}"
+    )
+
+
 def airflow_docs_url(mapping: Mapping) -> str:
-    """The operator's entry in Airflow's Amazon provider API reference."""
-    module = mapping.text("module")
-    return f"{AIRFLOW_PROVIDER_DOCS}/{module.replace('.', '/')}/index.html#{module}.{mapping.operator}"
+    """The operator's entry in Airflow's provider API reference (its replacement's, for a legacy operator)."""
+    if mapping.is_legacy:
+        return airflow_class_docs_url(mapping.text("replaced_by"))
+    return airflow_class_docs_url(f"{mapping.text('module')}.{mapping.operator}")
 
 
 def install_command(package: str, tool: str) -> str:
@@ -54,11 +70,14 @@ def table_cell(text: str) -> str:
 def register_filters(environment: jinja2.Environment) -> None:
     """Every filter the templates use, in one place."""
     environment.filters.update(
+        airflow_class_docs_url=airflow_class_docs_url,
         airflow_docs_url=airflow_docs_url,
         fence=fence,
         first_sentence=first_sentence,
         humanize=humanize,
         install_command=install_command,
+        last_name=lambda dotted: dotted.rpartition(".")[2],
+        provider_distribution=provider_distribution,
         table_cell=table_cell,
     )
 
@@ -82,8 +101,11 @@ def services_with_mappings(mappings: list[Mapping]) -> list[tuple[Service, list[
     return [(service, list(group)) for service, group in itertools.groupby(ordered, key=lambda mapping: mapping.service)]
 
 
-def render_site(mappings: list[Mapping]) -> dict[str, str]:
-    """Every generated file, keyed by its path under the docs folder."""
+def render_site(mappings: list[Mapping], versions: dict[str, str]) -> dict[str, str]:
+    """Every generated file, keyed by its path under the docs folder.
+
+    `versions` are the pinned versions the examples are verified against.
+    """
     environment = template_environment()
     operator_template = environment.get_template("operator.md.jinja")
     service_template = environment.get_template("service.md.jinja")
@@ -95,5 +117,5 @@ def render_site(mappings: list[Mapping]) -> dict[str, str]:
     for service, members in grouped:
         files[f"operators/{service.slug}/index.md"] = service_template.render(service=service, mappings=members)
         for mapping in members:
-            files[mapping.page_path] = operator_template.render(mapping=mapping)
+            files[mapping.page_path] = operator_template.render(mapping=mapping, versions=versions)
     return {path: files[path].rstrip("\n") + "\n" for path in sorted(files)}

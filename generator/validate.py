@@ -11,11 +11,11 @@ import difflib
 import re
 
 from generator.model import (
-    EXAMPLE_PARTS,
+    FIELD_PARTS,
     KNOWN_FIELDS,
     KNOWN_PACKAGES,
     REQUIRED_FIELDS,
-    CodeBlock,
+    REQUIRED_PARTS,
     Diagnostic,
     Document,
     Field,
@@ -26,7 +26,8 @@ from generator.model import (
 
 SERVICE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PYTHON_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-SINGLE_LINE_FIELDS = ("operator", "module", "prefect_package", "prefect_import")
+SINGLE_LINE_FIELDS = ("operator", "module", "prefect_package", "prefect_import", "replaced_by", "removed_in")
+DOTTED_AIRFLOW_PATH = re.compile(r"^airflow(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 
 
 def validate(documents: list[Document]) -> tuple[list[Mapping], list[Diagnostic]]:
@@ -117,6 +118,17 @@ def check_section(section: Section) -> list[Diagnostic]:
     for name in REQUIRED_FIELDS:
         if name not in seen:
             report(section.location, "missing-field", f"section '{section.name}' has no '## {name}' field")
+    if "verification" in seen and "unverified" in seen:
+        report(seen["unverified"].location, "verification-conflict", "a section has either '## verification' or '## unverified', not both")
+    elif "verification" not in seen and "unverified" not in seen:
+        report(
+            section.location,
+            "missing-verification",
+            f"section '{section.name}' needs '## verification' (how the sandbox runs its example) or '## unverified' (why it cannot)",
+        )
+    if ("replaced_by" in seen) != ("removed_in" in seen):
+        present = "replaced_by" if "replaced_by" in seen else "removed_in"
+        report(seen[present].location, "incomplete-legacy", "a legacy operator needs both '## replaced_by' and '## removed_in'")
     return problems
 
 
@@ -126,11 +138,10 @@ def _check_field(section: Section, item: Field) -> list[Diagnostic]:
     def report(location: SourceLocation, code: str, message: str) -> None:
         problems.append(Diagnostic(location, code, message))
 
-    if item.name != "example":
-        for child in item.children:
-            report(child.location, "unknown-field", f"'### {child.name}' is not a part of '{item.name}'; only 'example' has parts")
-    if item.name == "example":
-        return _check_example(item)
+    if item.name in FIELD_PARTS:
+        return _check_parts(item)
+    for child in item.children:
+        report(child.location, "unknown-field", f"'### {child.name}' is not a part of '{item.name}'; only {', '.join(FIELD_PARTS)} have parts")
     if not item.text:
         report(item.location, "empty-field", f"field '{item.name}' is empty")
         return problems
@@ -147,8 +158,11 @@ def _check_field(section: Section, item: Field) -> list[Diagnostic]:
         if not PYTHON_IDENTIFIER.match(item.text):
             report(item.location, "section-name", f"operator '{item.text}' is not a Python class name")
     elif item.name == "module":
-        if not re.match(r"^airflow(\.[A-Za-z_][A-Za-z0-9_]*)+$", item.text):
+        if not DOTTED_AIRFLOW_PATH.match(item.text):
             report(item.location, "module-not-airflow", f"module '{item.text}' is not a dotted module path under 'airflow.'")
+    elif item.name == "replaced_by":
+        if not DOTTED_AIRFLOW_PATH.match(item.text):
+            report(item.location, "module-not-airflow", f"replacement '{item.text}' is not a dotted class path under 'airflow.'")
     elif item.name == "prefect_package":
         if item.text not in KNOWN_PACKAGES:
             report(
@@ -165,29 +179,32 @@ def _check_field(section: Section, item: Field) -> list[Diagnostic]:
     return problems
 
 
-def _check_example(example: Field) -> list[Diagnostic]:
+def _check_parts(item: Field) -> list[Diagnostic]:
+    """Check a field made of `###` parts (`example`, `verification`)."""
+    known = FIELD_PARTS[item.name]
     problems: list[Diagnostic] = []
-    if example.text:
-        problems.append(Diagnostic(example.location, "text-before-field", "text under '## example' must be inside '### before' or '### after'"))
+    if item.text:
+        listing = " or ".join(f"'### {name}'" for name in known)
+        problems.append(Diagnostic(item.location, "text-before-field", f"text under '## {item.name}' must be inside {listing}"))
     seen = set()
-    for part in example.children:
-        if part.name not in EXAMPLE_PARTS:
+    for part in item.children:
+        if part.name not in known:
             problems.append(
-                Diagnostic(part.location, "unknown-field", f"'### {part.name}' is not a part of 'example'{_did_you_mean(part.name, EXAMPLE_PARTS)}")
+                Diagnostic(part.location, "unknown-field", f"'### {part.name}' is not a part of '{item.name}'{_did_you_mean(part.name, known)}")
             )
             continue
         if part.name in seen:
-            problems.append(Diagnostic(part.location, "duplicate-field", f"'### {part.name}' appears twice in 'example'"))
+            problems.append(Diagnostic(part.location, "duplicate-field", f"'### {part.name}' appears twice in '{item.name}'"))
             continue
         seen.add(part.name)
-        problems.extend(_check_example_part(part))
-    for name in EXAMPLE_PARTS:
+        problems.extend(_check_part_code(part))
+    for name in REQUIRED_PARTS[item.name]:
         if name not in seen:
-            problems.append(Diagnostic(example.location, "missing-field", f"'## example' has no '### {name}'"))
+            problems.append(Diagnostic(item.location, "missing-field", f"'## {item.name}' has no '### {name}'"))
     return problems
 
 
-def _check_example_part(part: Field) -> list[Diagnostic]:
+def _check_part_code(part: Field) -> list[Diagnostic]:
     if not part.code_blocks:
         return [Diagnostic(part.location, "missing-code", f"'### {part.name}' needs one ```python code fence")]
     problems = []
@@ -201,12 +218,8 @@ def _check_example_part(part: Field) -> list[Diagnostic]:
     if not block.code.strip():
         problems.append(Diagnostic(block.location, "empty-code", f"the '{part.name}' code fence is empty"))
         return problems
-    problems.extend(_check_code(block, part.name))
+    problems.extend(_check_python(block.location, block.code, first_line=block.first_code_line, what=f"'{part.name}' code"))
     return problems
-
-
-def _check_code(block: CodeBlock, what: str) -> list[Diagnostic]:
-    return _check_python(block.location, block.code, first_line=block.first_code_line, what=f"'{what}' example")
 
 
 def _check_python(location: SourceLocation, code: str, *, first_line: int, what: str) -> list[Diagnostic]:

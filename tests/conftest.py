@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-MAPPINGS = ROOT / "mappings"
-SNAPSHOTS = Path(__file__).parent / "snapshots"
+from tests.project import ROOT, build_site
+from tests.sandbox.client import Sandbox
+
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -21,18 +20,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_snapshots(request: pytest.FixtureRequest) -> bool:
     return request.config.getoption("--update-snapshots")
-
-
-def build_site(config: Path, site_dir: Path) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of `config` into `site_dir`, as `make build` runs it."""
-    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", SOURCE_DATE_EPOCH="0")
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--config-file", str(config), "--site-dir", str(site_dir)],
-        capture_output=True,
-        text=True,
-        env=environment,
-        cwd=config.parent,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -48,3 +35,19 @@ def site_dir(built_site: tuple[Path, subprocess.CompletedProcess]) -> Path:
     site, result = built_site
     assert result.returncode == 0, result.stdout + result.stderr
     return site
+
+
+# Real-looking credentials in the environment the tests start from: the sandbox must hide them.
+CANARY_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "AKIAIOSFODNN7CANARY1",
+    "AWS_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYCANARYKEY",
+    "AWS_PROFILE": "production",
+    "AWS_DEFAULT_REGION": "eu-west-1",
+}
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    running = Sandbox(parent_environment={**os.environ, **CANARY_ENVIRONMENT})
+    yield running
+    running.close()

@@ -18,25 +18,28 @@ SEED = Path(__file__).parent / "seeds" / "aws-operator-mappings.md"  # copy of s
 # document → (code, line) of the one problem it holds
 EXPECTED = {
     "duplicate_field": ("duplicate-field", 42),
-    "duplicate_section": ("duplicate-section", 46),
+    "duplicate_section": ("duplicate-section", 56),
     "empty_fence": ("empty-code", 33),
+    "incomplete_legacy": ("incomplete-legacy", 15),
     "invalid_python": ("invalid-python", 31),
     "invalid_service_slug": ("front-matter", 1),
     "missing_after": ("missing-field", 27),
     "missing_field": ("missing-field", 8),
     "missing_front_matter": ("front-matter", 1),
+    "missing_verification": ("missing-verification", 8),
     "module_not_airflow": ("module-not-airflow", 12),
     "name_mismatch": ("name-mismatch", 9),
-    "notes_not_list": ("notes-not-a-list", 42),
-    "stray_endsection": ("stray-endsection", 45),
-    "text_outside_section": ("text-outside-section", 46),
-    "unclosed_fence": ("unclosed-fence", 33),
+    "notes_not_list": ("notes-not-a-list", 52),
+    "stray_endsection": ("stray-endsection", 55),
+    "text_outside_section": ("text-outside-section", 56),
+    "unclosed_fence": ("unclosed-fence", 48),
     "unclosed_section": ("unclosed-section", 8),
     "unclosed_section_before_next": ("unclosed-section", 8),
     "undefined_variable": ("undefined-variable", 32),
     "unknown_field": ("unknown-field", 21),
     "unknown_package": ("unknown-package", 21),
     "unknown_tag": ("template-syntax", 8),
+    "unknown_verification_part": ("unknown-field", 47),
 }
 
 

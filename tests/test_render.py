@@ -12,8 +12,9 @@ import pytest
 
 from generator.load import load_mappings
 from generator.render import humanize, render_site
+from generator.versions import project_versions
 
-from conftest import MAPPINGS, ROOT, SNAPSHOTS
+from tests.project import MAPPINGS, ROOT, SNAPSHOTS
 
 REQUIRED_KEYS = {"operator", "module", "source_context", "prefect_pattern", "prefect_package", "prefect_import", "example"}
 
@@ -22,7 +23,7 @@ REQUIRED_KEYS = {"operator", "module", "source_context", "prefect_pattern", "pre
 def rendered() -> dict[str, str]:
     mappings, diagnostics = load_mappings(MAPPINGS)
     assert not diagnostics
-    return render_site(mappings)
+    return render_site(mappings, project_versions(ROOT))
 
 
 def check_snapshot(name: str, actual: str, update: bool) -> None:
@@ -58,7 +59,7 @@ def test_every_mapping_has_a_page_at_its_documented_url(rendered):
 
 def test_airflow_templating_in_raw_blocks_is_shown_literally(rendered):
     assert "query=\"SELECT * FROM my_table WHERE date = '{{ ds }}'\"" in rendered["operators/athena/athenaoperator.md"]
-    assert "'{{ var.value.role }}'" in rendered["operators/redshift/redshiftsqloperator.md"]
+    assert "SELECT '{{ ds }}', SUM(amount)" in rendered["operators/redshift/redshiftsqloperator.md"]
 
 
 def test_json_export_follows_colins_rules(rendered):
@@ -72,10 +73,10 @@ def test_json_export_follows_colins_rules(rendered):
             assert part.startswith("```python\n") and part.endswith("\n```")  # fences kept verbatim
         assert isinstance(record.get("notes", []), list)  # bullet list → array
         assert isinstance(record["source_context"], str)
-    assert records["S3CreateObjectOperator"]["notes"] == [
-        "For file uploads, use upload_from_path",
-        "For in-memory data, use write_path",
-    ]
+    assert records["S3CreateObjectOperator"]["notes"][0] == (
+        'For a local file, use `bucket.upload_from_path("local/data.json", "output/data.json")`.'
+    )
+    assert set(records["S3CreateObjectOperator"]["verification"]) == {"setup", "call", "assertions"}
 
 
 def test_humanize_spells_out_the_words_of_a_class_name():

@@ -1,0 +1,58 @@
+"""Names the verification code of a mapping can use: direct handles on the
+local AWS and the database, independent of the example under test."""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+
+AWS_REGION = "us-east-1"
+AWS_ACCOUNT_ID = "123456789012"  # moto's default account
+
+
+def verification_namespace() -> dict:
+    """The helpers every verification block sees."""
+    moto_url = os.environ["SANDBOX_MOTO_URL"]
+    database_url = os.environ["SANDBOX_DATABASE_URL"]
+
+    def aws(service_name: str):
+        """A boto3 client for `service_name` on the local AWS."""
+        import boto3
+
+        return boto3.client(
+            service_name,
+            endpoint_url=moto_url,
+            region_name=AWS_REGION,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+
+    def moto_api(path: str, payload: object) -> None:
+        """POST `payload` to moto's own API (`/moto-api/...`), e.g. to queue a Lambda response."""
+        request = urllib.request.Request(
+            f"{moto_url}{path}", data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=10):
+            pass
+
+    def sql(statement: str, parameters: dict | None = None) -> list[tuple]:
+        """Run one SQL statement on the local PostgreSQL; give the rows it returns."""
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(database_url)
+        try:
+            with engine.begin() as connection:
+                result = connection.execute(sqlalchemy.text(statement), parameters or {})
+                return [tuple(row) for row in result] if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+    return {
+        "aws": aws,
+        "moto_api": moto_api,
+        "sql": sql,
+        "MOTO_URL": moto_url,
+        "AWS_REGION": AWS_REGION,
+        "AWS_ACCOUNT_ID": AWS_ACCOUNT_ID,
+    }

@@ -1,0 +1,49 @@
+"""Every Prefect example runs in the sandbox with its setup, call and assertions;
+a failure points at the mapping document's line."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator.load import load_mappings
+from generator.model import Mapping
+from tests.project import MAPPINGS, ROOT
+from tests.sandbox.client import CodeBlockJob, Sandbox
+
+MAPPING_LIST = load_mappings(MAPPINGS)[0]
+VERIFIED = [mapping for mapping in MAPPING_LIST if mapping.verification]
+UNVERIFIED = [mapping for mapping in MAPPING_LIST if not mapping.verification]
+
+def example_job(mapping: Mapping) -> list[CodeBlockJob]:
+    """The code the sandbox runs for a mapping: setup, the Prefect example, the call, the assertions."""
+    path = str((ROOT / mapping.location.path).resolve())
+    blocks = []
+    for role, block in [("example", mapping.example("after")), *mapping.verification]:
+        blocks.append(CodeBlockJob(role=role, path=path, first_line=block.first_code_line, code=block.code))
+    order = {"setup": 0, "example": 1, "call": 2, "assertions": 3}
+    return sorted(blocks, key=lambda block: order[block.role])
+
+
+def failure_report(mapping: Mapping, result: dict) -> str:
+    if result.get("timed_out"):
+        where = f"{mapping.location}"
+    else:
+        where = f"{os.path.relpath(result.get('path', mapping.location.path), ROOT)}:{result.get('line', mapping.location.line)}"
+    return (
+        f"{where}: example {mapping.operator} failed in its {result.get('block', 'run')} code\n"
+        f"{result.get('error', '')}\n--- output\n{result.get('output', '')}"
+    )
+
+
+@pytest.mark.parametrize("mapping", VERIFIED, ids=lambda mapping: mapping.operator)
+def test_prefect_example_runs_and_its_assertions_hold(sandbox: Sandbox, mapping: Mapping):
+    result = sandbox.run(example_job(mapping), module=f"example_{mapping.slug}")
+    if not result["ok"]:
+        pytest.fail(failure_report(mapping, result), pytrace=False)
+
+
+def test_every_unexecuted_example_says_plainly_why():
+    for mapping in UNVERIFIED:
+        assert len(mapping.text("unverified")) > 40, f"{mapping.location}: say plainly why this example cannot run in the sandbox"
