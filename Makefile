@@ -41,8 +41,9 @@ build: check
 test: $(INSTALLED) $(AIRFLOW_SOURCES) system-packages
 	$(BIN)/python -m pytest
 
-bench: $(INSTALLED)
+bench: $(INSTALLED) system-packages
 	$(BIN)/python bench/build_scale.py
+	$(BIN)/python bench/sandbox.py
 
 # Re-resolve every version from pyproject.toml into requirements.lock.
 lock:

@@ -64,6 +64,20 @@ def step_{index}():
     return client.list_things()
 ```
 
+## verification
+### setup
+```python
+aws("{module}").create_thing(Name="thing-{index}")
+```
+### call
+```python
+result = step_{index}()
+```
+### assertions
+```python
+assert result == {{"Things": ["thing-{index}"]}}
+```
+
 ## notes
 - Synthetic operator {index} for the benchmark
 {{% endsection %}}

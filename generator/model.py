@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 REQUIRED_FIELDS = (
     "operator",
@@ -98,12 +99,12 @@ class Field:
     children: tuple[Field, ...] = ()
     code_blocks: tuple[CodeBlock, ...] = ()
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The body as markdown, without surrounding blank lines."""
         return "\n".join(line.text for line in self.lines).strip("\n").strip()
 
-    @property
+    @cached_property
     def bullets(self) -> tuple[str, ...] | None:
         """The items when the body is only a bullet list, else None."""
         items = [line.text for line in self.lines if line.text.strip()]
@@ -136,7 +137,14 @@ class Section:
 
     def field(self, name: str) -> Field | None:
         """The first field called `name`, if any."""
-        return next((f for f in self.fields if f.name == name), None)
+        return self._first_fields.get(name)
+
+    @cached_property
+    def _first_fields(self) -> dict[str, Field]:
+        first: dict[str, Field] = {}
+        for item in self.fields:
+            first.setdefault(item.name, item)
+        return first
 
 
 @dataclass(frozen=True)
