@@ -111,7 +111,7 @@ def time_generator(project: Path, repeats: int) -> float:
         start = time.perf_counter()
         mappings, diagnostics = load_mappings(project / "mappings")
         assert not diagnostics, diagnostics[:3]
-        render_site(mappings, project_versions(ROOT))
+        render_site(mappings, project_versions(ROOT), "https://reference.example/")
         timings.append(time.perf_counter() - start)
     return statistics.median(timings)
 

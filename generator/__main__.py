@@ -1,4 +1,4 @@
-"""Command line: `python -m generator check|render`; exit 0 when fine, 2 on bad input."""
+"""Command line: `python -m generator check|render|scan`; exit 0 when fine, 2 on bad input."""
 
 from __future__ import annotations
 
@@ -7,32 +7,47 @@ import sys
 from pathlib import Path
 
 from generator.load import load_mappings
+from generator import scan
 from generator.render import render_site
 from generator.versions import project_versions
 from generator.write import OutputFolderError, write_tree
 
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 
 
+def default_mappings() -> Path:
+    """`./mappings` when there is one, else the mappings beside this package."""
+    here = Path("mappings")
+    return here if here.is_dir() else Path(__file__).resolve().parent.parent / "mappings"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
-    parser.add_argument("--mappings", type=Path, default=Path("mappings"), help="folder of mapping documents (default: mappings)")
+    parser.add_argument("--mappings", type=Path, default=default_mappings(), help="folder of mapping documents (default: ./mappings, else the project's)")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("check", help="validate the mapping documents (the default)")
     render = commands.add_parser("render", help="write the generated pages and mappings.json to a folder")
     render.add_argument("--out", type=Path, required=True, help="output folder, owned by the generator")
+    render.add_argument("--site-url", default=DEFAULT_SITE_URL, help=f"the published site's base URL (default: {DEFAULT_SITE_URL})")
+    scanner = commands.add_parser("scan", help="list the operators that Airflow DAG files use, as a migration checklist")
+    scanner.add_argument("paths", nargs="+", type=Path, help="DAG files or folders")
+    scanner.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    scanner.add_argument("--site-url", default=DEFAULT_SITE_URL, help=f"the site the links point to (default: {DEFAULT_SITE_URL})")
     arguments = parser.parse_args(argv)
 
-    mappings, diagnostics = load_mappings(arguments.mappings, Path.cwd())
+    mappings, diagnostics = load_mappings(arguments.mappings, arguments.mappings.resolve().parent)
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     if diagnostics:
         print(f"{len(diagnostics)} problem(s) in {arguments.mappings}; nothing written", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if arguments.command == "scan":
+        return run_scan(arguments, mappings)
     if arguments.command == "render":
         try:
-            changed = write_tree(render_site(mappings, project_versions(Path.cwd())), arguments.out)
+            changed = write_tree(render_site(mappings, project_versions(Path.cwd()), arguments.site_url), arguments.out)
         except OutputFolderError as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -40,6 +55,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_OK
     print(f"{len(mappings)} mapping(s) OK")
     return EXIT_OK
+
+
+def run_scan(arguments: argparse.Namespace, mappings) -> int:
+    missing = [str(path) for path in arguments.paths if not path.exists()]
+    if missing:
+        print(f"error: no such file or folder: {', '.join(missing)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    result = scan.scan_paths(arguments.paths)
+    for error in result.errors:
+        print(error, file=sys.stderr)
+    rows = scan.checklist_rows(result, mappings, arguments.site_url.rstrip("/") + "/")
+    print(scan.render_markdown(rows, result) if arguments.format == "markdown" else scan.render_json(rows, result), end="")
+    return EXIT_BAD_INPUT if result.errors else EXIT_OK
 
 
 if __name__ == "__main__":

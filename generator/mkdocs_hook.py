@@ -58,7 +58,7 @@ def on_config(config: MkDocsConfig, /) -> MkDocsConfig:
 
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
-    for path, content in render_site(_mappings, project_versions(_project_root(config))).items():
+    for path, content in render_site(_mappings, project_versions(_project_root(config)), config.site_url or "/").items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} is generated from the mappings; remove the hand-written file")
         files.append(File.generated(config, path, content=content))

@@ -17,10 +17,11 @@ REQUIRED_FIELDS = (
 )
 """Fields every section must have, in the order pages show them."""
 
-OPTIONAL_FIELDS = ("notes", "verification", "unverified", "replaced_by", "removed_in")
+OPTIONAL_FIELDS = ("aliases", "notes", "verification", "unverified", "replaced_by", "removed_in")
 """Fields a section may have. Exactly one of `verification` (how the sandbox runs
 the example) and `unverified` (why it cannot) is required; `replaced_by` and
-`removed_in` mark an operator the current Airflow provider no longer has."""
+`removed_in` mark an operator the current Airflow provider no longer has;
+`aliases` lists, as `module.ClassName`, the old names Airflow used for it."""
 
 KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
@@ -206,6 +207,17 @@ class Mapping:
         """The verification's parts that are present, in the order they run."""
         parts = [(part, self.code("verification", part)) for part in VERIFICATION_PARTS]
         return [(part, block) for part, block in parts if block is not None]
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        """Old dotted paths (`module.ClassName`) of the same operator."""
+        found = self.section.field("aliases")
+        return (found.bullets or ()) if found else ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every class name this operator went by: its own first, then old ones, without repeats."""
+        return tuple(dict.fromkeys([self.operator, *(alias.rpartition(".")[2] for alias in self.aliases)]))
 
     @property
     def is_legacy(self) -> bool:

@@ -14,6 +14,7 @@ from generator.model import Mapping, Service
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 CATALOG_PATH = "operators/index.md"
 JSON_EXPORT_PATH = "mappings.json"
+SHORT_LINK_PREFIX = "op"
 
 
 def humanize(class_name: str) -> str:
@@ -101,21 +102,35 @@ def services_with_mappings(mappings: list[Mapping]) -> list[tuple[Service, list[
     return [(service, list(group)) for service, group in itertools.groupby(ordered, key=lambda mapping: mapping.service)]
 
 
-def render_site(mappings: list[Mapping], versions: dict[str, str]) -> dict[str, str]:
+def short_link_paths(mapping: Mapping) -> list[str]:
+    """The short links of an operator: `op/<Name>/` for its name and each old one, as written and in lowercase."""
+    spellings = dict.fromkeys(spelling for name in mapping.names for spelling in (name, name.lower()))
+    return [f"{SHORT_LINK_PREFIX}/{spelling}/index.html" for spelling in spellings]
+
+
+def render_site(mappings: list[Mapping], versions: dict[str, str], site_url: str) -> dict[str, str]:
     """Every generated file, keyed by its path under the docs folder.
 
-    `versions` are the pinned versions the examples are verified against.
+    `versions` are the pinned versions the examples are verified against;
+    `site_url` is the published base URL, for the files read outside the site (llms.txt).
     """
     environment = template_environment()
     operator_template = environment.get_template("operator.md.jinja")
     service_template = environment.get_template("service.md.jinja")
+    redirect_template = environment.get_template("redirect.html.jinja")
     grouped = services_with_mappings(mappings)
+    site_url = site_url.rstrip("/") + "/"
     files = {
         CATALOG_PATH: environment.get_template("catalog.md.jinja").render(services=grouped),
         JSON_EXPORT_PATH: render_json(mappings),
+        "llms.txt": environment.get_template("llms.txt.jinja").render(services=grouped, site_url=site_url),
+        "llms-full.txt": environment.get_template("llms_full.txt.jinja").render(mappings=mappings, site_url=site_url),
     }
     for service, members in grouped:
         files[f"operators/{service.slug}/index.md"] = service_template.render(service=service, mappings=members)
         for mapping in members:
             files[mapping.page_path] = operator_template.render(mapping=mapping, versions=versions)
+            for path in short_link_paths(mapping):
+                name = path.split("/")[1]
+                files[path] = redirect_template.render(mapping=mapping, name=name, target=f"../../{mapping.url}")
     return {path: files[path].rstrip("\n") + "\n" for path in sorted(files)}

@@ -28,6 +28,7 @@ SERVICE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PYTHON_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SINGLE_LINE_FIELDS = ("operator", "module", "prefect_package", "prefect_import", "replaced_by", "removed_in")
 DOTTED_AIRFLOW_PATH = re.compile(r"^airflow(\.[A-Za-z_][A-Za-z0-9_]*)+$")
+ALIAS_PATH = re.compile(r"^airflow(\.[a-z_][a-z0-9_]*)+\.[A-Z][A-Za-z0-9_]*$")
 
 
 def validate(documents: list[Document]) -> tuple[list[Mapping], list[Diagnostic]]:
@@ -67,7 +68,24 @@ def validate(documents: list[Document]) -> tuple[list[Mapping], list[Diagnostic]
             diagnostics.extend(problems)
             if not problems and service is not None:
                 mappings.append(Mapping(section=section, service=service))
+    diagnostics.extend(_check_names_are_unique(mappings))
     return sorted(mappings, key=lambda mapping: mapping.operator), sorted(diagnostics)
+
+
+def _check_names_are_unique(mappings: list[Mapping]) -> list[Diagnostic]:
+    """An old name or short link must lead to exactly one operator page (names compared in lowercase)."""
+    problems = []
+    owner: dict[str, Mapping] = {}
+    for mapping in mappings:
+        for name in mapping.names:
+            first = owner.setdefault(name.lower(), mapping)
+            if first is not mapping:
+                field = mapping.section.field("aliases")
+                location = field.location if field else mapping.location
+                problems.append(
+                    Diagnostic(location, "duplicate-alias", f"'{name}' already names {first.operator} ({first.location})")
+                )
+    return problems
 
 
 def _check_front_matter(document: Document) -> list[Diagnostic]:
@@ -176,6 +194,10 @@ def _check_field(section: Section, item: Field) -> list[Diagnostic]:
     elif item.name == "notes":
         if item.bullets is None:
             report(item.location, "notes-not-a-list", "'## notes' must be a bullet list ('- …' per note)")
+    elif item.name == "aliases":
+        for alias in item.bullets or [item.text]:
+            if not ALIAS_PATH.match(alias):
+                report(item.location, "invalid-alias", f"alias '{alias}' is not a bullet of the form 'airflow.module.path.ClassName'")
     return problems
 
 
