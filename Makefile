@@ -25,9 +25,10 @@ $(AIRFLOW_SOURCES): requirements-airflow-sources.txt $(INSTALLED)
 	$(BIN)/pip download --quiet --disable-pip-version-check --no-deps -d $(dir $@) -r requirements-airflow-sources.txt
 	touch $@
 
-# node runs Material's search worker; PostgreSQL, ip and unshare make the examples' sandbox.
+# node runs Material's search worker; PostgreSQL, ip and unshare make the examples' sandbox;
+# Chromium (Debian's, never a downloaded one) runs the browser tests.
 system-packages:
-	scripts/ensure-debian-packages node=nodejs '/usr/lib/postgresql/*/bin/postgres=postgresql' ip=iproute2 unshare=util-linux
+	scripts/ensure-debian-packages node=nodejs '/usr/lib/postgresql/*/bin/postgres=postgresql' ip=iproute2 unshare=util-linux /usr/bin/chromium=chromium
 
 check: $(INSTALLED)
 	$(BIN)/python -m generator check
