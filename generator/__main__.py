@@ -1,4 +1,4 @@
-"""Command line: `python -m generator check|render|scan`; exit 0 when fine, 2 on bad input."""
+"""Command line: `python -m generator check|render|scan|connection`; exit 0 when fine, 2 on bad input."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator.load import load_mappings
 from generator import scan
+from generator.connection import ConnectionInputError, convert_text
 from generator.render import render_site
 from generator.versions import project_versions
 from generator.write import OutputFolderError, write_tree
@@ -35,7 +36,13 @@ def main(argv: list[str] | None = None) -> int:
     scanner.add_argument("paths", nargs="+", type=Path, help="DAG files or folders")
     scanner.add_argument("--format", choices=("markdown", "json"), default="markdown")
     scanner.add_argument("--site-url", default=DEFAULT_SITE_URL, help=f"the site the links point to (default: {DEFAULT_SITE_URL})")
+    converter = commands.add_parser("connection", help="print the Prefect code for an Airflow connection URI or JSON")
+    converter.add_argument("connection", help="an Airflow connection URI (aws://…, postgres://…) or JSON object")
+    converter.add_argument("--name", help="the Prefect block's name (default: <type>-default)")
+    converter.add_argument("--show-secrets", action="store_true", help="print passwords and keys instead of reading them from the environment")
     arguments = parser.parse_args(argv)
+    if arguments.command == "connection":
+        return run_connection(arguments)
 
     mappings, diagnostics = load_mappings(arguments.mappings, arguments.mappings.resolve().parent)
     for diagnostic in diagnostics:
@@ -54,6 +61,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{len(changed)} file(s) changed in {arguments.out}")
         return EXIT_OK
     print(f"{len(mappings)} mapping(s) OK")
+    return EXIT_OK
+
+
+def run_connection(arguments: argparse.Namespace) -> int:
+    try:
+        conversion = convert_text(arguments.connection, name=arguments.name, show_secrets=arguments.show_secrets)
+    except ConnectionInputError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for warning in conversion.warnings:
+        print(f"warning: not carried over: {warning}", file=sys.stderr)
+    print(conversion.text(), end="")
     return EXIT_OK
 
 

@@ -4,6 +4,7 @@ search, linked tabs, the copy-link action, short links, and no request off 127.0
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import threading
 from pathlib import Path
@@ -182,6 +183,20 @@ def test_screenshots_of_an_operator_page_light_and_dark_and_of_search(browser, s
     shot.screenshot(path=str(SCREENSHOTS / "search-athena.png"))
     shot.context.close()
     assert all((SCREENSHOTS / name).stat().st_size > 10_000 for name in ("operator-page-light.png", "operator-page-dark.png", "search-athena.png"))
+
+
+@pytest.mark.parametrize("vector", json.loads((ROOT / "tests" / "connection_vectors.json").read_text()), ids=lambda v: v["name"])
+def test_converter_page_prints_what_the_command_line_prints(page, site_url, vector):
+    from tests.test_connection import cli_output, expected_output
+
+    page.goto(f"{site_url}connections/converter/")
+    if vector.get("show_secrets"):
+        page.check("#connection-show-secrets")
+    if vector.get("name_option"):
+        page.fill("#connection-block-name", vector["name_option"])
+    page.fill("#connection-input", vector["input"])
+    shown = page.eval_on_selector("#connection-converter-output", "element => element.textContent")
+    assert shown == expected_output(vector, cli_output(vector))
 
 
 def test_zz_pages_requested_nothing_but_127_0_0_1():

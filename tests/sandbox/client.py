@@ -78,6 +78,14 @@ class Sandbox:
             raise RuntimeError(f"the sandbox stopped:\n{self.log_tail()}")
         return result
 
+    def save_blocks(self) -> None:
+        """Save the standard blocks again (`aws-default`, `my-bucket`, `redshift-default`)."""
+        self.process.stdin.write(json.dumps({"action": "save-blocks"}) + "\n")
+        self.process.stdin.flush()
+        result = self._receive()
+        if not result.get("ok"):
+            raise RuntimeError(f"saving the blocks again failed: {result.get('error')}")
+
     def close(self) -> None:
         if self.process.poll() is None:
             self.process.stdin.close()

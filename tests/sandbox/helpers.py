@@ -48,7 +48,36 @@ def verification_namespace() -> dict:
         finally:
             engine.dispose()
 
+    def forward_port(port: int) -> None:
+        """Make 127.0.0.1:`port` reach the local AWS, for examples that name a fixed endpoint."""
+        import socket
+        import threading
+        from urllib.parse import urlsplit
+
+        target = urlsplit(moto_url)
+        listener = socket.create_server(("127.0.0.1", port))
+
+        def pipe(source: socket.socket, sink: socket.socket) -> None:
+            with source, sink:
+                while data := source.recv(65536):
+                    sink.sendall(data)
+
+        def serve() -> None:
+            while True:
+                client, _ = listener.accept()
+                upstream = socket.create_connection((target.hostname, target.port))
+                threading.Thread(target=pipe, args=(client, upstream), daemon=True).start()
+                threading.Thread(target=pipe, args=(upstream, client), daemon=True).start()
+
+        threading.Thread(target=serve, daemon=True).start()
+
+    from urllib.parse import urlsplit as _urlsplit
+
+    database = _urlsplit(database_url)
     return {
+        "POSTGRES_HOST": database.hostname,
+        "POSTGRES_PORT": database.port,
+        "forward_port": forward_port,
         "aws": aws,
         "moto_api": moto_api,
         "sql": sql,

@@ -48,12 +48,16 @@ def main() -> None:
         import_example_dependencies()
         sandbox_services.wait_for_all(services)
         reset_aws(services.moto_url)
-        registration = run_forked(register_blocks, {"database_url": services.database_url, "moto_url": services.moto_url}, timeout=60)
+        block_settings = {"database_url": services.database_url, "moto_url": services.moto_url}
+        registration = run_forked(register_blocks, block_settings, timeout=60)
         if not registration["ok"]:
             raise RuntimeError(f"saving the sandbox's blocks failed:\n{registration['error']}")
         send(protocol, {"ready": True, "startup_seconds": time.monotonic() - started, "moto_url": services.moto_url})
         for line in sys.stdin:
             job = json.loads(line)
+            if job.get("action") == "save-blocks":  # put back blocks an example overwrote
+                send(protocol, run_forked(register_blocks, block_settings, timeout=60))
+                continue
             reset_aws(services.moto_url)
             send(protocol, run_forked(run_example, job, timeout=job.get("timeout", 60)))
     except Exception:
