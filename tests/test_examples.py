@@ -3,14 +3,13 @@ a failure points at the mapping document's line."""
 
 from __future__ import annotations
 
-import os
 
 import pytest
 
 from generator.load import load_mappings
 from generator.model import Mapping
 from tests.project import MAPPINGS, ROOT
-from tests.sandbox.client import CodeBlockJob, Sandbox
+from tests.sandbox.client import CodeBlockJob, Sandbox, failure_report
 
 MAPPING_LIST = load_mappings(MAPPINGS)[0]
 VERIFIED = [mapping for mapping in MAPPING_LIST if mapping.verification]
@@ -26,22 +25,11 @@ def example_job(mapping: Mapping) -> list[CodeBlockJob]:
     return sorted(blocks, key=lambda block: order[block.role])
 
 
-def failure_report(mapping: Mapping, result: dict) -> str:
-    if result.get("timed_out"):
-        where = f"{mapping.location}"
-    else:
-        where = f"{os.path.relpath(result.get('path', mapping.location.path), ROOT)}:{result.get('line', mapping.location.line)}"
-    return (
-        f"{where}: example {mapping.operator} failed in its {result.get('block', 'run')} code\n"
-        f"{result.get('error', '')}\n--- output\n{result.get('output', '')}"
-    )
-
-
 @pytest.mark.parametrize("mapping", VERIFIED, ids=lambda mapping: mapping.operator)
 def test_prefect_example_runs_and_its_assertions_hold(sandbox: Sandbox, mapping: Mapping):
     result = sandbox.run(example_job(mapping), module=f"example_{mapping.slug}")
     if not result["ok"]:
-        pytest.fail(failure_report(mapping, result), pytrace=False)
+        pytest.fail(failure_report(result, f"example {mapping.operator}", str(mapping.location)), pytrace=False)
 
 
 def test_every_unexecuted_example_says_plainly_why():

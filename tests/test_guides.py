@@ -11,7 +11,7 @@ import pytest
 
 from tests.guides import Fence, GuideExample, guide_examples
 from tests.project import ROOT
-from tests.sandbox.client import CodeBlockJob, Sandbox
+from tests.sandbox.client import CodeBlockJob, Sandbox, failure_report
 
 GUIDES = sorted((ROOT / "docs" / "connections").glob("*.md"))
 EXAMPLES = [example for guide in GUIDES for example in guide_examples(guide)]
@@ -58,8 +58,7 @@ def test_guide_example_runs_and_its_assertions_hold(sandbox: Sandbox, example: G
     finally:
         sandbox.save_blocks()
     if not result["ok"]:
-        where = f"{example.location}" if result.get("timed_out") else f"{result['path']}:{result['line']}"
-        pytest.fail(f"{where}: guide example failed in its {result.get('block')} code\n{result['error']}\n{result.get('output', '')}", pytrace=False)
+        pytest.fail(failure_report(result, "guide example", example.location), pytrace=False)
 
 
 @pytest.mark.parametrize("example", POLICIES, ids=lambda example: example.location)

@@ -31,6 +31,18 @@ class CodeBlockJob:
     code: str
 
 
+def failure_report(result: dict, subject: str, fallback_location: str) -> str:
+    """A failed run as `path:line: <subject> failed in its <block> code`, then the traceback and the output."""
+    if result.get("timed_out") or "path" not in result:
+        where = fallback_location
+    else:
+        where = f"{os.path.relpath(result['path'], PROJECT_ROOT)}:{result['line']}"
+    return (
+        f"{where}: {subject} failed in its {result.get('block', 'run')} code\n"
+        f"{result.get('error', '')}\n--- output\n{result.get('output', '')}"
+    )
+
+
 class Sandbox:
     """A running sandbox. `run(...)` executes one example and gives its result."""
 
