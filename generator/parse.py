@@ -169,12 +169,11 @@ def parse_document(path: str, text: str) -> ParseResult:
         report(error.lineno, error.code, error.message or "")
         return result
     except jinja2.TemplateSyntaxError as error:
-        code = "stray-endsection" if "endsection" in (error.message or "") and "unknown tag" in (error.message or "") else "template-syntax"
-        report(error.lineno, code, _syntax_message(error))
+        report(error.lineno, *_syntax_problem(error))
         return result
     except jinja2.UndefinedError as error:
         line = _template_line(error.__traceback__) or 1
-        report(line, "undefined-variable", _undefined_message(error))
+        report(line, "undefined-variable", _undefined_message(error.message or str(error)))
         return result
     except jinja2.TemplateError as error:
         report(1, "template-error", str(error))
@@ -186,7 +185,7 @@ def parse_document(path: str, text: str) -> ParseResult:
         location = SourceLocation(path, rendered.start)
         if rendered.undefined is not None:
             line, message = rendered.undefined
-            report(line, "undefined-variable", _undefined_message_text(message))
+            report(line, "undefined-variable", _undefined_message(message))
             sections.append(Section(rendered.name, location, (), rendered=False))
             continue
         assert rendered.body is not None
@@ -247,18 +246,15 @@ def render_plain(template_text: str) -> tuple[list[_RenderedSection], str] | Non
     return sections, "\n".join(outside)
 
 
-def _syntax_message(error: jinja2.TemplateSyntaxError) -> str:
+def _syntax_problem(error: jinja2.TemplateSyntaxError) -> tuple[str, str]:
+    """The code and message of a Jinja syntax error."""
     message = (error.message or "").split("\n")[0]
     if "endsection" in message and "unknown tag" in message:
-        return "'{% endsection %}' without an open '{% section %}'"
-    return f"template syntax error: {message}"
+        return "stray-endsection", "'{% endsection %}' without an open '{% section %}'"
+    return "template-syntax", f"template syntax error: {message}"
 
 
-def _undefined_message(error: jinja2.UndefinedError) -> str:
-    return _undefined_message_text(error.message or str(error))
-
-
-def _undefined_message_text(message: str) -> str:
+def _undefined_message(message: str) -> str:
     return (
         f"{message}: Jinja evaluates the whole document; "
         "write Airflow templating such as '{{ ds }}' inside '{% raw %}…{% endraw %}'"

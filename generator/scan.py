@@ -12,21 +12,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from generator.model import Mapping
+from generator.model import Diagnostic, Mapping, SourceLocation
 
 OPERATOR_SUFFIXES = ("Operator", "Sensor", "Transfer")
-
-
-@dataclass(frozen=True)
-class ScanError:
-    """A DAG file that could not be read or parsed."""
-
-    path: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: error[unparsable-dag]: {self.message}"
 
 
 @dataclass
@@ -41,7 +29,7 @@ class OperatorUse:
 @dataclass
 class ScanResult:
     uses: dict[tuple[str, str], OperatorUse] = field(default_factory=dict)
-    errors: list[ScanError] = field(default_factory=list)
+    errors: list[Diagnostic] = field(default_factory=list)
     files: int = 0
 
 
@@ -61,10 +49,10 @@ def scan_paths(paths: list[Path]) -> ScanResult:
         try:
             tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         except SyntaxError as error:
-            result.errors.append(ScanError(str(path), error.lineno or 1, f"not valid Python: {error.msg}"))
+            result.errors.append(Diagnostic(SourceLocation(str(path), error.lineno or 1), "unparsable-dag", f"not valid Python: {error.msg}"))
             continue
         except (OSError, UnicodeDecodeError) as error:
-            result.errors.append(ScanError(str(path), 1, f"cannot read: {error}"))
+            result.errors.append(Diagnostic(SourceLocation(str(path), 1), "unparsable-dag", f"cannot read: {error}"))
             continue
         for module, name, line in instantiations(tree):
             use = result.uses.setdefault((module, name), OperatorUse(module, name))

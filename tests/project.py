@@ -7,9 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+from generator.load import load_mappings
+
 ROOT = Path(__file__).resolve().parent.parent
 MAPPINGS = ROOT / "mappings"
 SNAPSHOTS = Path(__file__).parent / "snapshots"
+MAPPING_LIST = load_mappings(MAPPINGS)[0]
+"""The project's mappings, loaded once for every test module."""
 
 
 def build_site(config: Path, site_dir: Path) -> subprocess.CompletedProcess:

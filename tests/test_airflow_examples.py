@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from generator.load import load_mappings
 from generator.model import Mapping
 from generator.render import provider_distribution
 from tests.airflow_source import AirflowSource, airflow_source, constructor_calls
-from tests.project import MAPPINGS, ROOT
+from tests.project import MAPPING_LIST, ROOT
 from generator.versions import project_versions
 
-MAPPING_LIST = load_mappings(MAPPINGS)[0]
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,9 @@ import pytest
 
 from generator.load import load_mappings
 from generator.model import Mapping
-from tests.project import MAPPINGS, ROOT
+from tests.project import MAPPINGS, MAPPING_LIST, ROOT
 from tests.sandbox.client import CodeBlockJob, Sandbox, failure_report
 
-MAPPING_LIST = load_mappings(MAPPINGS)[0]
 VERIFIED = [mapping for mapping in MAPPING_LIST if mapping.verification]
 UNVERIFIED = [mapping for mapping in MAPPING_LIST if not mapping.verification]
 

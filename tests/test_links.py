@@ -7,12 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_mappings
 from generator.model import Mapping
-from tests.project import MAPPINGS
+from tests.project import MAPPING_LIST
 
 PUBLISHED_URLS = Path(__file__).parent / "published_urls.txt"
-MAPPING_LIST = load_mappings(MAPPINGS)[0]
 DATA_FILES = ("mappings.json", "llms.txt", "llms-full.txt")
 
 

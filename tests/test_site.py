@@ -11,14 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_mappings
 from generator.model import Mapping
 from generator.render import humanize
 from generator.versions import LOCK_FILES
 
-from tests.project import MAPPINGS, ROOT, build_site
+from tests.project import MAPPING_LIST, ROOT, build_site
 
-MAPPING_LIST = load_mappings(MAPPINGS)[0]
 SEARCH_WORKER = Path(__file__).parent / "support" / "search_worker.js"
 MAX_OPERATOR_PAGE_BYTES = 50_000
 
