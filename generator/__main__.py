@@ -1,14 +1,16 @@
-"""Command line: `python -m generator check|render|scan|connection`; exit 0 when fine, 2 on bad input."""
+"""Command line: `python -m generator check|render|scan|connection|inventory`; exit 0 when fine, 2 on bad input."""
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from pathlib import Path
 
 from generator.load import load_mappings
 from generator import scan
 from generator.connection import ConnectionInputError, convert_text
+from generator.inventory import INVENTORY_PATH, REGENERATE_COMMAND, InventoryError, generate
 from generator.render import render_site
 from generator.versions import project_versions
 from generator.write import OutputFolderError, write_tree
@@ -40,9 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     converter.add_argument("connection", help="an Airflow connection URI (aws://…, postgres://…) or JSON object")
     converter.add_argument("--name", help="the Prefect block's name (default: <type>-default)")
     converter.add_argument("--show-secrets", action="store_true", help="print passwords and keys instead of reading them from the environment")
+    inventory = commands.add_parser("inventory", help="write the inventory of Airflow classes from the pinned wheels (--check: compare)")
+    inventory.add_argument("--wheels", type=Path, default=Path(".cache/airflow-sources"), help="the pinned Airflow wheels")
+    inventory.add_argument("--old-wheels", type=Path, default=Path(".cache/airflow-legacy-sources"), help="old releases' wheels, for old names")
+    inventory.add_argument("--out", type=Path, default=INVENTORY_PATH, help="the inventory file (default: the committed one)")
+    inventory.add_argument("--check", action="store_true", help="fail with a diff when the file is not what the wheels give")
     arguments = parser.parse_args(argv)
     if arguments.command == "connection":
         return run_connection(arguments)
+    if arguments.command == "inventory":
+        return run_inventory(arguments)
 
     mappings, diagnostics = load_mappings(arguments.mappings, arguments.mappings.resolve().parent)
     for diagnostic in diagnostics:
@@ -73,6 +82,34 @@ def run_connection(arguments: argparse.Namespace) -> int:
     for warning in conversion.warnings:
         print(f"warning: not carried over: {warning}", file=sys.stderr)
     print(conversion.text(), end="")
+    return EXIT_OK
+
+
+def inventory_diff(committed: str, generated: str, path: str) -> str:
+    """A unified diff from the committed inventory to the generated one ('' when equal)."""
+    lines = difflib.unified_diff(committed.splitlines(True), generated.splitlines(True), f"{path} (committed)", f"{path} (from the wheels)")
+    return "".join(lines)
+
+
+def run_inventory(arguments: argparse.Namespace) -> int:
+    try:
+        generated = generate(arguments.wheels, arguments.old_wheels)
+    except (InventoryError, FileNotFoundError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    committed = arguments.out.read_text(encoding="utf-8") if arguments.out.exists() else ""
+    if arguments.check:
+        diff = inventory_diff(committed, generated, str(arguments.out))
+        if diff:
+            print(diff, end="", file=sys.stderr)
+            print(f"error: {arguments.out} is stale; run `{REGENERATE_COMMAND}` and commit it", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"{arguments.out} is up to date")
+        return EXIT_OK
+    if committed != generated:
+        arguments.out.parent.mkdir(parents=True, exist_ok=True)
+        arguments.out.write_text(generated, encoding="utf-8")
+    print(f"wrote {arguments.out}")
     return EXIT_OK
 
 
