@@ -10,12 +10,16 @@ export NO_MKDOCS_2_WARNING := 1
 export SOURCE_DATE_EPOCH := 0
 
 AIRFLOW_SOURCES := .cache/airflow-sources/.downloaded
+AIRFLOW_LEGACY_SOURCES := .cache/airflow-legacy-sources/.downloaded
 
-.PHONY: serve build check test bench lock system-packages clean
+.PHONY: serve build check test bench lock system-packages clean inventory
 
-$(INSTALLED): requirements.lock pyproject.toml
+# Colin (requirements-colin.txt) goes in without its declared dependencies, which do not
+# resolve beside requirements.lock; the file says why and what it pins instead.
+$(INSTALLED): requirements.lock requirements-colin.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r requirements-colin.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
@@ -24,6 +28,17 @@ $(AIRFLOW_SOURCES): requirements-airflow-sources.txt $(INSTALLED)
 	rm -rf $(dir $@) && mkdir -p $(dir $@)
 	$(BIN)/pip download --quiet --disable-pip-version-check --no-deps -d $(dir $@) -r requirements-airflow-sources.txt
 	touch $@
+
+# Old releases, read for the old names DAGs still import; one download each, since several
+# releases of one distribution cannot share a requirements file.
+$(AIRFLOW_LEGACY_SOURCES): requirements-airflow-legacy.txt $(INSTALLED)
+	rm -rf $(dir $@) && mkdir -p $(dir $@)
+	grep -v '^#' requirements-airflow-legacy.txt | xargs -n1 $(BIN)/pip download --quiet --disable-pip-version-check --no-deps -d $(dir $@)
+	touch $@
+
+# Regenerate generator/data/inventory.json from the pinned wheels (commit the result).
+inventory: $(AIRFLOW_SOURCES) $(AIRFLOW_LEGACY_SOURCES)
+	$(BIN)/python -m generator inventory
 
 # node runs Material's search worker; PostgreSQL, ip and unshare make the examples' sandbox;
 # Chromium (Debian's, never a downloaded one) runs the browser tests.
@@ -39,7 +54,7 @@ serve: check
 build: check
 	$(BIN)/mkdocs build --strict --site-dir site
 
-test: $(INSTALLED) $(AIRFLOW_SOURCES) system-packages
+test: $(INSTALLED) $(AIRFLOW_SOURCES) $(AIRFLOW_LEGACY_SOURCES) system-packages
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED) system-packages

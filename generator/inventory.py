@@ -340,6 +340,7 @@ def legacy_names(classes: list[ProviderClass], old_sources: list[AirflowSource])
     current_paths = {cls.path for cls in classes}
     legacy: dict[tuple[str, str], LegacyName] = {}
     resolved_names: dict[str, str] = {}  # an old name → its replacement, as a newer release said
+    lowercase_names = {cls.name.lower(): cls.path for cls in classes}
 
     def replacement_for(name: str, base: str | None) -> tuple[str, str] | None:
         if name in by_name:
@@ -350,6 +351,8 @@ def legacy_names(classes: list[ProviderClass], old_sources: list[AirflowSource])
             return REMOVED_WITHOUT_SUBCLASS[name][0], "removed"
         if name in resolved_names or base in resolved_names:
             return resolved_names.get(name) or resolved_names[base], "replaced"
+        if name.lower() in lowercase_names:  # Airflow 1.10's `AWSGlueJobOperator` became `AwsGlueJobOperator`
+            return lowercase_names[name.lower()], "replaced"
         return None
 
     for source in sorted(old_sources, key=_release_order, reverse=True):
@@ -371,6 +374,7 @@ def legacy_names(classes: list[ProviderClass], old_sources: list[AirflowSource])
             reason = REMOVED_WITHOUT_SUBCLASS.get(name, ("", ""))[1] if change == "removed" else ""
             legacy[(module, name)] = LegacyName(module, name, path, change, release, reason)
             resolved_names.setdefault(name, path)
+            lowercase_names.setdefault(name.lower(), path)
     return sorted(legacy.values(), key=lambda item: (item.name, item.module))
 
 
