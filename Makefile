@@ -12,7 +12,7 @@ export SOURCE_DATE_EPOCH := 0
 AIRFLOW_SOURCES := .cache/airflow-sources/.downloaded
 AIRFLOW_LEGACY_SOURCES := .cache/airflow-legacy-sources/.downloaded
 
-.PHONY: serve build check test bench lock system-packages clean inventory
+.PHONY: serve build check test bench lock system-packages clean inventory readme
 
 # Colin (requirements-colin.txt) goes in without its declared dependencies, which do not
 # resolve beside requirements.lock; the file says why and what it pins instead.
@@ -40,6 +40,10 @@ $(AIRFLOW_LEGACY_SOURCES): requirements-airflow-legacy.txt $(INSTALLED)
 inventory: $(AIRFLOW_SOURCES) $(AIRFLOW_LEGACY_SOURCES)
 	$(BIN)/python -m generator inventory
 
+# Rewrite README.md's coverage figure from the mappings and the inventory (commit the result).
+readme: $(INSTALLED)
+	$(BIN)/python -m generator readme
+
 # node runs Material's search worker; PostgreSQL, ip and unshare make the examples' sandbox;
 # Chromium (Debian's, never a downloaded one) runs the browser tests.
 system-packages:
@@ -51,8 +55,9 @@ check: $(INSTALLED)
 serve: check
 	$(BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
 
-build: check
-	$(BIN)/mkdocs build --strict --site-dir site
+# One process: the mappings are checked (path:line errors, exit 2) and the same load feeds the build.
+build: $(INSTALLED)
+	$(BIN)/python -m generator build --site-dir site
 
 test: $(INSTALLED) $(AIRFLOW_SOURCES) $(AIRFLOW_LEGACY_SOURCES) system-packages
 	$(BIN)/python -m pytest

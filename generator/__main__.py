@@ -7,10 +7,12 @@ import difflib
 import sys
 from pathlib import Path
 
-from generator.load import load_mappings
+from generator.load import PRELOADED, load_mappings
 from generator import scan
 from generator.connection import ConnectionInputError, convert_text
-from generator.inventory import INVENTORY_PATH, REGENERATE_COMMAND, InventoryError, generate
+from generator.coverage import coverage_of
+from generator.readme import ReadmeError, update_readme
+from generator.inventory import AMAZON, INVENTORY_PATH, REGENERATE_COMMAND, InventoryError, generate, load_inventory
 from generator.render import render_site
 from generator.versions import project_versions
 from generator.write import OutputFolderError, write_tree
@@ -47,13 +49,20 @@ def main(argv: list[str] | None = None) -> int:
     inventory.add_argument("--old-wheels", type=Path, default=Path(".cache/airflow-legacy-sources"), help="old releases' wheels, for old names")
     inventory.add_argument("--out", type=Path, default=INVENTORY_PATH, help="the inventory file (default: the committed one)")
     inventory.add_argument("--check", action="store_true", help="fail with a diff when the file is not what the wheels give")
+    builder = commands.add_parser("build", help="check the mappings, then build the site with MkDocs in the same process")
+    builder.add_argument("--config-file", type=Path, default=Path("mkdocs.yml"))
+    builder.add_argument("--site-dir", type=Path, default=Path("site"))
+    readme = commands.add_parser("readme", help="rewrite the coverage figure in README.md from the data (--check: compare)")
+    readme.add_argument("--file", type=Path, default=Path(__file__).resolve().parent.parent / "README.md")
+    readme.add_argument("--check", action="store_true", help="fail with a diff when the figure is stale")
     arguments = parser.parse_args(argv)
     if arguments.command == "connection":
         return run_connection(arguments)
     if arguments.command == "inventory":
         return run_inventory(arguments)
 
-    mappings, diagnostics = load_mappings(arguments.mappings, arguments.mappings.resolve().parent)
+    inventory = load_inventory()
+    mappings, diagnostics = load_mappings(arguments.mappings, arguments.mappings.resolve().parent, inventory)
     for diagnostic in diagnostics:
         print(diagnostic, file=sys.stderr)
     if diagnostics:
@@ -61,9 +70,13 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     if arguments.command == "scan":
         return run_scan(arguments, mappings)
+    if arguments.command == "readme":
+        return run_readme(arguments, mappings)
+    if arguments.command == "build":
+        return run_build(arguments, mappings, inventory)
     if arguments.command == "render":
         try:
-            changed = write_tree(render_site(mappings, project_versions(Path.cwd()), arguments.site_url), arguments.out)
+            changed = write_tree(render_site(mappings, project_versions(Path.cwd()), arguments.site_url, load_inventory()), arguments.out)
         except OutputFolderError as error:
             print(f"error: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
@@ -86,8 +99,8 @@ def run_connection(arguments: argparse.Namespace) -> int:
 
 
 def inventory_diff(committed: str, generated: str, path: str) -> str:
-    """A unified diff from the committed inventory to the generated one ('' when equal)."""
-    lines = difflib.unified_diff(committed.splitlines(True), generated.splitlines(True), f"{path} (committed)", f"{path} (from the wheels)")
+    """A unified diff from a committed file to what the generator makes of it ('' when equal)."""
+    lines = difflib.unified_diff(committed.splitlines(True), generated.splitlines(True), f"{path} (committed)", f"{path} (generated)")
     return "".join(lines)
 
 
@@ -113,6 +126,53 @@ def run_inventory(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_build(arguments: argparse.Namespace, mappings, inventory) -> int:
+    """`mkdocs build --strict`, with the mappings this run already checked: the generator runs once."""
+    import logging
+
+    from mkdocs.commands import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)-7s -  %(message)s")
+    PRELOADED[arguments.mappings.resolve()] = (mappings, inventory)
+    try:
+        config = load_config(str(arguments.config_file), strict=True, site_dir=str(arguments.site_dir))
+        config.plugins.on_startup(command="build", dirty=False)
+        try:
+            build.build(config)
+        finally:
+            config.plugins.on_shutdown()
+    except MkDocsException as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    finally:
+        PRELOADED.pop(arguments.mappings.resolve(), None)
+    return EXIT_OK
+
+
+def run_readme(arguments: argparse.Namespace, mappings) -> int:
+    inventory = load_inventory()
+    text = arguments.file.read_text(encoding="utf-8")
+    try:
+        updated = update_readme(text, coverage_of(inventory, mappings), inventory.sources["current"][AMAZON])
+    except ReadmeError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    if arguments.check:
+        diff = inventory_diff(text, updated, str(arguments.file))
+        if diff:
+            print(diff, end="", file=sys.stderr)
+            print(f"error: the coverage figure in {arguments.file} is stale; run `make readme` and commit it", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"{arguments.file} is up to date")
+        return EXIT_OK
+    if updated != text:
+        arguments.file.write_text(updated, encoding="utf-8")
+    print(f"wrote {arguments.file}")
+    return EXIT_OK
+
+
 def run_scan(arguments: argparse.Namespace, mappings) -> int:
     missing = [str(path) for path in arguments.paths if not path.exists()]
     if missing:
@@ -121,7 +181,7 @@ def run_scan(arguments: argparse.Namespace, mappings) -> int:
     result = scan.scan_paths(arguments.paths)
     for error in result.errors:
         print(error, file=sys.stderr)
-    rows = scan.checklist_rows(result, mappings, arguments.site_url.rstrip("/") + "/")
+    rows = scan.checklist_rows(result, mappings, load_inventory(), arguments.site_url.rstrip("/") + "/")
     print(scan.render_markdown(rows, result) if arguments.format == "markdown" else scan.render_json(rows, result), end="")
     return EXIT_BAD_INPUT if result.errors else EXIT_OK
 

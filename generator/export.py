@@ -27,7 +27,11 @@ def mapping_record(mapping: Mapping) -> dict:
     return {item.name: field_value(item) for item in mapping.section.fields}
 
 
+DERIVED_LEVEL_KEY = "verification_level"
+"""The one key of a published record that Colin does not make: the level the verification earned (`generator.levels`)."""
+
+
 def render_json(mappings: list[Mapping]) -> str:
-    """`mappings.json`: every section keyed by operator name."""
-    records = {mapping.operator: mapping_record(mapping) for mapping in mappings}
+    """`mappings.json`: every section keyed by operator name, Colin's record plus its verification level."""
+    records = {mapping.operator: {**mapping_record(mapping), DERIVED_LEVEL_KEY: mapping.verification_record.level} for mapping in mappings}
     return json.dumps(records, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -20,14 +20,19 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
 
-from generator.load import load_mappings
+from generator.coverage import coverage_of
+from generator.inventory import Inventory, load_inventory
+from generator.load import PRELOADED, load_mappings
 from generator.model import Mapping
 from generator.render import CATALOG_PATH, render_site, services_with_mappings
 from generator.versions import project_versions
 
 OPERATORS_NAV_TITLE = "Operators"
+COVERAGE_FIGURE = "{{ coverage.figure }}"
+"""Written in a hand-written page, replaced by the coverage figure from the data (`10 of 280`)."""
 
 _mappings: list[Mapping] = []
+_inventory: Inventory | None = None
 
 
 def _project_root(config: MkDocsConfig) -> Path:
@@ -44,9 +49,14 @@ def operators_nav(mappings: list[Mapping]) -> list:
 
 
 def on_config(config: MkDocsConfig, /) -> MkDocsConfig:
-    global _mappings
+    global _mappings, _inventory
     root = _project_root(config)
-    mappings, diagnostics = load_mappings(root / "mappings", root)
+    preloaded = PRELOADED.pop((root / "mappings").resolve(), None)
+    if preloaded is not None:
+        (mappings, _inventory), diagnostics = preloaded, []
+    else:
+        _inventory = load_inventory()
+        mappings, diagnostics = load_mappings(root / "mappings", root, _inventory)
     if diagnostics:
         listing = "\n".join(str(diagnostic) for diagnostic in diagnostics)
         raise PluginError(f"the mapping documents have {len(diagnostics)} problem(s):\n{listing}")
@@ -58,11 +68,18 @@ def on_config(config: MkDocsConfig, /) -> MkDocsConfig:
 
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
-    for path, content in render_site(_mappings, project_versions(_project_root(config)), config.site_url or "/").items():
+    site = render_site(_mappings, project_versions(_project_root(config)), config.site_url or "/", _inventory)
+    for path, content in site.items():
         if files.get_file_from_path(path) is not None:
             raise PluginError(f"docs/{path} is generated from the mappings; remove the hand-written file")
         files.append(File.generated(config, path, content=content))
     return files
+
+
+def on_page_markdown(markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+    if COVERAGE_FIGURE in markdown:
+        markdown = markdown.replace(COVERAGE_FIGURE, coverage_of(_inventory, _mappings).figure)
+    return markdown
 
 
 def on_serve(server, /, *, config: MkDocsConfig, builder):

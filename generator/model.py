@@ -17,11 +17,13 @@ REQUIRED_FIELDS = (
 )
 """Fields every section must have, in the order pages show them."""
 
-OPTIONAL_FIELDS = ("aliases", "notes", "verification", "unverified", "replaced_by", "removed_in")
+OPTIONAL_FIELDS = ("aliases", "parameters", "notes", "verification", "unverified", "replaced_by", "removed_in")
 """Fields a section may have. Exactly one of `verification` (how the sandbox runs
 the example) and `unverified` (why it cannot) is required; `replaced_by` and
 `removed_in` mark an operator the current Airflow provider no longer has;
-`aliases` lists, as `module.ClassName`, the old names Airflow used for it."""
+`aliases` lists, as `module.ClassName`, the old names Airflow used for it;
+`parameters` says, one bullet per parameter of the class's `__init__`, what to do with it
+in Prefect (required for every parameter the shared defaults do not cover)."""
 
 KNOWN_FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
 
@@ -171,11 +173,49 @@ class Document:
 
 
 @dataclass(frozen=True)
+class ParameterNote:
+    """What to do in Prefect with one Airflow parameter: a `- `name`: text` bullet."""
+
+    name: str
+    text: str
+    location: SourceLocation
+
+
+@dataclass(frozen=True)
+class ParameterRow:
+    """One row of an operator page's parameter table."""
+
+    name: str
+    default: str | None
+    """The Airflow default as written in the source; None when the parameter is required."""
+    templated: bool
+    prefect: str
+    concept: str | None
+    """The concepts page the Prefect text comes from, for a shared default; None for the section's own."""
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What a section's verification runs against, and the level that earns (see `generator.levels`)."""
+
+    level: str
+    backends: tuple[str, ...]
+    services: tuple[str, ...] = ()
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Mapping:
     """A validated operator mapping, ready to render."""
 
     section: Section
     service: Service
+    parameter_rows: tuple[ParameterRow, ...] = ()
+    inherits: tuple[str, ...] = ()
+    """The groups of arguments the class inherits (`aws`, `sensor`, `task`), for the line under the table."""
+    parameters_of: str = ""
+    """The class whose parameters the table lists: the operator's own, or its replacement's when legacy."""
+    verification_record: Verification | None = None
 
     @property
     def operator(self) -> str:

@@ -318,7 +318,7 @@ def parse_fields(path: str, lines: list[Line]) -> tuple[tuple[Field, ...], list[
     open_fence: str | None = None
     for line in lines:
         if open_fence is not None:
-            if _closes(line.text, open_fence):
+            if fence_closes(line.text, open_fence):
                 open_fence = None
         elif match := FENCE_OPEN.match(line.text):
             open_fence = match["fence"]
@@ -350,7 +350,8 @@ def parse_fields(path: str, lines: list[Line]) -> tuple[tuple[Field, ...], list[
     return tuple(builder.freeze(path, diagnostics) for builder in fields), diagnostics
 
 
-def _closes(text: str, fence: str) -> bool:
+def fence_closes(text: str, fence: str) -> bool:
+    """Whether `text` closes a code fence opened with `fence`."""
     stripped = text.strip()
     return len(text) - len(text.lstrip(" ")) <= 3 and stripped.startswith(fence) and set(stripped) == {fence[0]}
 
@@ -370,7 +371,7 @@ def _code_blocks(path: str, lines: list[Line], diagnostics: list[Diagnostic]) ->
         index += 1
         closed = False
         while index < len(lines):
-            if _closes(lines[index].text, fence):
+            if fence_closes(lines[index].text, fence):
                 closed = True
                 break
             body.append(lines[index])

@@ -8,8 +8,12 @@ from pathlib import Path
 
 import jinja2
 
+from generator.coverage import COVERAGE_JSON_PATH, COVERAGE_PAGE_PATH, coverage_of, render_coverage_json, short_link_targets
 from generator.export import render_json
+from generator.inventory import Inventory
+from generator.levels import LEVEL_BY_KEY
 from generator.model import Mapping, Service
+from generator.parameters import INHERITED_GROUPS
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 CATALOG_PATH = "operators/index.md"
@@ -68,11 +72,34 @@ def table_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def level_badge(level: str | None) -> str:
+    """A verification level as a short badge (HTML the template writes, never mapping text)."""
+    if level is None:
+        return ""
+    found = LEVEL_BY_KEY[level]
+    return f'<span class="level level-{found.key}" title="{found.sentence}">{found.badge}</span>'
+
+
+def code_cell(text: str | None) -> str:
+    """A default value as a table cell: code, or 'required'."""
+    return "required" if text is None else f"`{text}`".replace("\n", " ")
+
+
+def inherited_links(groups: tuple[str, ...], prefix: str) -> list[tuple[str, str]]:
+    """(words, link) for each group of arguments a class inherits, linked from a page `prefix` deep."""
+    return [(words, f"{prefix}{page}") for key, _, page, words in INHERITED_GROUPS if key in groups]
+
+
 def register_filters(environment: jinja2.Environment) -> None:
     """Every filter the templates use, in one place."""
     environment.filters.update(
         airflow_class_docs_url=airflow_class_docs_url,
         airflow_docs_url=airflow_docs_url,
+        alias_label=lambda alias: f"`{alias.rpartition('.')[2]}` (`{alias.rpartition('.')[0]}`)",
+        code=lambda text: f"`{text}`",
+        code_cell=code_cell,
+        inherited_links=inherited_links,
+        level_badge=level_badge,
         fence=fence,
         first_sentence=first_sentence,
         humanize=humanize,
@@ -102,25 +129,44 @@ def services_with_mappings(mappings: list[Mapping]) -> list[tuple[Service, list[
     return [(service, list(group)) for service, group in itertools.groupby(ordered, key=lambda mapping: mapping.service)]
 
 
-def short_link_paths(mapping: Mapping) -> list[str]:
-    """The short links of an operator: `op/<Name>/` for its name and each old one, as written and in lowercase."""
-    spellings = dict.fromkeys(spelling for name in mapping.names for spelling in (name, name.lower()))
-    return [f"{SHORT_LINK_PREFIX}/{spelling}/index.html" for spelling in spellings]
+KEPT_SHORT_LINKS = {"AWSGlueJobOperator": "GlueJobOperator"}
+"""Short links published before the inventory showed the old name was in no Airflow release
+(it is from AWS's `awsairflowlib` workshop package); kept so that links in tickets still work."""
 
 
-def render_site(mappings: list[Mapping], versions: dict[str, str], site_url: str) -> dict[str, str]:
+def short_link_files(targets: dict[str, tuple[str, tuple[str, ...]]], titles: dict[str, str], environment: jinja2.Environment) -> dict[str, str]:
+    """`op/<name>/index.html` for every name, as written and in lowercase, each sending the browser on."""
+    template = environment.get_template("redirect.html.jinja")
+    files = {}
+    for lowercase, (url, spellings) in targets.items():
+        for spelling in dict.fromkeys((*spellings, lowercase)):
+            files[f"{SHORT_LINK_PREFIX}/{spelling}/index.html"] = template.render(name=spelling, title=titles.get(url, spelling), target=f"../../{url}")
+    return files
+
+
+def render_site(mappings: list[Mapping], versions: dict[str, str], site_url: str, inventory: Inventory) -> dict[str, str]:
     """Every generated file, keyed by its path under the docs folder.
 
     `versions` are the pinned versions the examples are verified against;
-    `site_url` is the published base URL, for the files read outside the site (llms.txt).
+    `site_url` is the published base URL, for the files read outside the site (llms.txt);
+    `inventory` lists every class to account for on the coverage page and in short links.
     """
     environment = template_environment()
     operator_template = environment.get_template("operator.md.jinja")
     service_template = environment.get_template("service.md.jinja")
-    redirect_template = environment.get_template("redirect.html.jinja")
     grouped = services_with_mappings(mappings)
     site_url = site_url.rstrip("/") + "/"
+    coverage = coverage_of(inventory, mappings)
+    targets = short_link_targets(coverage, mappings)
+    for old, current in KEPT_SHORT_LINKS.items():
+        url, spellings = targets.get(old.lower(), (targets[current.lower()][0], ()))
+        targets[old.lower()] = (url, tuple(dict.fromkeys((*spellings, old))))
+    titles = {mapping.url: f"{mapping.operator} → Prefect" for mapping in mappings}
+    titles.update({entry.url: f"{entry.cls.name}: not yet mapped" for entry in coverage.entries if not entry.mapping})
     files = {
+        COVERAGE_PAGE_PATH: environment.get_template("coverage.md.jinja").render(coverage=coverage, sources=inventory.sources["current"]),
+        COVERAGE_JSON_PATH: render_coverage_json(coverage),
+        **short_link_files(targets, titles, environment),
         CATALOG_PATH: environment.get_template("catalog.md.jinja").render(services=grouped),
         JSON_EXPORT_PATH: render_json(mappings),
         "llms.txt": environment.get_template("llms.txt.jinja").render(services=grouped, site_url=site_url),
@@ -129,8 +175,7 @@ def render_site(mappings: list[Mapping], versions: dict[str, str], site_url: str
     for service, members in grouped:
         files[f"operators/{service.slug}/index.md"] = service_template.render(service=service, mappings=members)
         for mapping in members:
-            files[mapping.page_path] = operator_template.render(mapping=mapping, versions=versions)
-            for path in short_link_paths(mapping):
-                name = path.split("/")[1]
-                files[path] = redirect_template.render(mapping=mapping, name=name, target=f"../../{mapping.url}")
+            files[mapping.page_path] = operator_template.render(
+                mapping=mapping, versions=versions, level=LEVEL_BY_KEY[mapping.verification_record.level]
+            )
     return {path: files[path].rstrip("\n") + "\n" for path in sorted(files)}

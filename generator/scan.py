@@ -1,8 +1,10 @@
-"""Scan step: find the Airflow operators and sensors that DAG files use, by reading them with `ast`.
+"""Scan step: find the Airflow classes that DAG files instantiate, by reading them with `ast`, and match them to pages.
 
-DAG files are never imported or run. A class counts when it is imported from an
-`airflow` module (`from … import X`, `from … import X as Y`, `import airflow.… as m`)
-and instantiated; it is matched to a page by module and name, old names included.
+DAG files are never imported or run. A class counts when a DAG instantiates it
+(`X(...)`, or `X.partial(...)` for dynamic task mapping) and it was imported by name
+(`from … import X`, `from … import X as Y`, `import airflow.… as m`) or defined in the
+file. The inventory resolves each import path to one current class: old module paths,
+old names and removed classes lead to the class that replaced them.
 """
 
 from __future__ import annotations
@@ -12,18 +14,27 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from generator.coverage import coverage_of
+from generator.inventory import Inventory, ProviderClass
 from generator.model import Diagnostic, Mapping, SourceLocation
 
 OPERATOR_SUFFIXES = ("Operator", "Sensor", "Transfer")
+DYNAMIC_MAPPING = "partial"
+"""`Operator.partial(...).expand(...)` / `.expand_kwargs(...)`: the `partial` call is the instantiation."""
+LOCAL_MODULE = "<defined in the DAG file>"
 
 
 @dataclass
 class OperatorUse:
-    """One operator class and where DAG files instantiate it."""
+    """One class, by the import path a DAG used, and where DAG files instantiate it."""
 
     module: str
     name: str
     places: list[str] = field(default_factory=list)
+
+    @property
+    def path(self) -> str:
+        return f"{self.module}.{self.name}"
 
 
 @dataclass
@@ -61,31 +72,36 @@ def scan_paths(paths: list[Path]) -> ScanResult:
 
 
 def instantiations(tree: ast.Module) -> list[tuple[str, str, int]]:
-    """(module, class, line) of every call of an operator class imported from `airflow`."""
+    """(module, class, line) of every instantiation of an operator class imported by name or defined in the file."""
     classes: dict[str, tuple[str, str]] = {}  # local name → (module, class)
     modules: dict[str, str] = {}  # local name → module
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "airflow" and not node.level:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
                 if alias.name.endswith(OPERATOR_SUFFIXES):
                     classes[alias.asname or alias.name] = (node.module, alias.name)
-                else:
+                elif node.module.split(".")[0] == "airflow":
                     modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.split(".")[0] == "airflow":
                     # `import airflow.x.y` binds `airflow`; `import airflow.x.y as m` binds `m` to the module.
                     modules[alias.asname or "airflow"] = alias.name if alias.asname else "airflow"
+        elif isinstance(node, ast.ClassDef) and node.name.endswith(OPERATOR_SUFFIXES):
+            classes.setdefault(node.name, (LOCAL_MODULE, node.name))
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        if isinstance(node.func, ast.Name) and node.func.id in classes:
-            found.append((*classes[node.func.id], node.lineno))
-        elif isinstance(node.func, ast.Attribute) and node.func.attr.endswith(OPERATOR_SUFFIXES):
-            module = _dotted(node.func.value, modules)
+        target = node.func
+        if isinstance(target, ast.Attribute) and target.attr == DYNAMIC_MAPPING:
+            target = target.value
+        if isinstance(target, ast.Name) and target.id in classes:
+            found.append((*classes[target.id], node.lineno))
+        elif isinstance(target, ast.Attribute) and target.attr.endswith(OPERATOR_SUFFIXES):
+            module = _dotted(target.value, modules)
             if module is not None:
-                found.append((module, node.func.attr, node.lineno))
+                found.append((module, target.attr, node.lineno))
     return sorted(found, key=lambda item: item[2])
 
 
@@ -100,56 +116,84 @@ def _dotted(node: ast.expr, modules: dict[str, str]) -> str | None:
     return ".".join([modules[node.id], *reversed(parts)])
 
 
-def page_index(mappings: list[Mapping]) -> tuple[dict[tuple[str, str], Mapping], dict[str, Mapping]]:
-    """Pages by exact (module, class), current and old, and by class name alone."""
-    by_path: dict[tuple[str, str], Mapping] = {}
-    by_name: dict[str, Mapping] = {}
-    for mapping in mappings:
-        by_path[(mapping.text("module"), mapping.operator)] = mapping
-        for alias in mapping.aliases:
-            module, _, name = alias.rpartition(".")
-            by_path[(module, name)] = mapping
-        for name in mapping.names:
-            by_name.setdefault(name, mapping)
-    return by_path, by_name
+def current_class(use: OperatorUse, inventory: Inventory) -> ProviderClass | None:
+    """The class of the pinned providers an import path stands for today, if any."""
+    by_path = inventory.by_path()
+    if use.path in by_path:
+        return by_path[use.path]
+    old = next((item for item in inventory.legacy if item.path == use.path), None)
+    return by_path[old.replacement] if old else None
 
 
-def checklist_rows(result: ScanResult, mappings: list[Mapping], site_url: str) -> list[dict]:
-    """One row per operator class used: its uses and the page it maps to, if any."""
-    by_path, by_name = page_index(mappings)
-    rows = []
-    for (module, name), use in sorted(result.uses.items(), key=lambda item: (item[0][1], item[0][0])):
-        mapping = by_path.get((module, name)) or by_name.get(name)
-        rows.append(
+def checklist_rows(result: ScanResult, mappings: list[Mapping], inventory: Inventory, site_url: str) -> list[dict]:
+    """One row per current class used (old paths merged into it), then one per class that is not an Airflow AWS class."""
+    coverage = {entry.cls.path: entry for entry in coverage_of(inventory, mappings).entries}
+    legacy_pages = {name: mapping for mapping in mappings if mapping.is_legacy for name in mapping.names}
+    rows: dict[str, dict] = {}
+    for (module, name), use in sorted(result.uses.items()):
+        cls = current_class(use, inventory)
+        key = cls.path if cls else f"other:{use.path}"
+        row = rows.setdefault(
+            key,
             {
-                "class": name,
-                "module": module,
-                "uses": len(use.places),
-                "places": use.places,
-                "operator": mapping.operator if mapping else None,
-                "page": f"{site_url}{mapping.url}" if mapping else None,
-            }
+                "class": cls.name if cls else name,
+                "module": cls.module if cls else module,
+                "aws": cls is not None,
+                "uses": 0,
+                "places": [],
+                "imported_as": [],
+                "operator": None,
+                "page": None,
+                "coverage": None,
+            },
         )
-    return rows
+        row["uses"] += len(use.places)
+        row["places"].extend(use.places)
+        row["imported_as"].append({"path": use.path, "uses": len(use.places), "old": cls is not None and use.path != cls.path})
+        if cls is None:
+            continue
+        entry = coverage[cls.path]
+        page = entry.mapping or legacy_pages.get(name)
+        if page is not None and (row["page"] is None or page is entry.mapping):
+            row["operator"], row["page"] = page.operator, f"{site_url}{page.url}"
+        row["coverage"] = f"{site_url}{entry.url}" if not entry.mapping else None
+    ordered = sorted(rows.values(), key=lambda row: (not row["aws"], row["class"], row["module"]))
+    for row in ordered:
+        row["places"].sort()
+    return ordered
+
+
+def summary(rows: list[dict]) -> dict:
+    """How many AWS class instantiations land on a page: the DAGs' coverage."""
+    aws = [row for row in rows if row["aws"]]
+    uses = sum(row["uses"] for row in aws)
+    on_a_page = sum(row["uses"] for row in aws if row["page"])
+    return {"aws_classes": len(aws), "aws_uses": uses, "aws_uses_with_a_page": on_a_page, "coverage_percent": round(100 * on_a_page / uses, 1) if uses else 100.0}
 
 
 def render_markdown(rows: list[dict], result: ScanResult) -> str:
-    """The migration checklist in Markdown, one line per operator class."""
-    mapped = sum(1 for row in rows if row["page"])
+    """The migration checklist in Markdown, one line per class."""
+    figures = summary(rows)
     lines = [
-        f"# Migration checklist: {len(rows)} operator classes in {result.files} DAG files ({mapped} with a page)",
+        f"# Migration checklist: {figures['aws_classes']} AWS classes in {result.files} DAG files",
+        "",
+        f"Coverage: {figures['aws_uses_with_a_page']} of {figures['aws_uses']} AWS class instantiations "
+        f"({figures['coverage_percent']:g}%) land on a page.",
         "",
     ]
     for row in rows:
         uses = f"×{row['uses']}"
-        if row["page"]:
-            old = f" (old name of {row['operator']})" if row["operator"] != row["class"] else ""
-            lines.append(f"- [ ] `{row['class']}` {uses}{old} → [{row['operator']} → Prefect]({row['page']})")
+        old = [item["path"] for item in row["imported_as"] if item["old"]]
+        imported = f" (imported as {', '.join(f'`{path}`' for path in old)})" if old else ""
+        if not row["aws"]:
+            lines.append(f"- [ ] `{row['class']}` {uses} — not an Airflow AWS class (`{row['module']}`)")
+        elif row["page"]:
+            lines.append(f"- [ ] `{row['class']}` {uses}{imported} → [{row['operator']} → Prefect]({row['page']})")
         else:
-            lines.append(f"- [ ] `{row['class']}` {uses} — **no page yet** (`{row['module']}`)")
+            lines.append(f"- [ ] `{row['class']}` {uses}{imported} — **no page yet**: [coverage entry]({row['coverage']})")
     return "\n".join(lines) + "\n"
 
 
 def render_json(rows: list[dict], result: ScanResult) -> str:
-    payload = {"files": result.files, "operators": rows, "errors": [str(error) for error in result.errors]}
+    payload = {"files": result.files, "summary": summary(rows), "operators": rows, "errors": [str(error) for error in result.errors]}
     return json.dumps(payload, indent=2, sort_keys=True) + "\n"

@@ -10,6 +10,8 @@ import ast
 import difflib
 import re
 
+from generator.inventory import Inventory, ProviderClass
+from generator.levels import verification_of
 from generator.model import (
     FIELD_PARTS,
     KNOWN_FIELDS,
@@ -23,16 +25,34 @@ from generator.model import (
     Section,
     SourceLocation,
 )
+from generator.parameters import SharedParameter, check_parameters, inherited_groups, parameter_notes, parameter_rows
+from generator.parse import FENCE_OPEN, fence_closes
 
 SERVICE_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PYTHON_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 SINGLE_LINE_FIELDS = ("operator", "module", "prefect_package", "prefect_import", "replaced_by", "removed_in")
 DOTTED_AIRFLOW_PATH = re.compile(r"^airflow(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 ALIAS_PATH = re.compile(r"^airflow(\.[a-z_][a-z0-9_]*)+\.[A-Z][A-Za-z0-9_]*$")
+CODE_FIELDS = tuple(FIELD_PARTS)
+"""Fields made of code; every other field is prose, rendered as markdown."""
+RAW_HTML = re.compile(r"<!--|<\?|</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])[^>]*>|</?[A-Za-z][A-Za-z0-9-]*\s*$")
+"""An HTML tag or comment (`<script>`, `<img src=x …>`, `</b>`); an autolink such as `<https://…>` is not one."""
+INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+COLIN_HEADING = re.compile(r"^#+\s+.+$")
+"""A line Colin reads as a markdown heading even inside a code fence: Colin does not track fences
+(colin-py 0.1.2, `renders/markdown_parser.py`); an indented line or `#x` / `#!` is not one."""
 
 
-def validate(documents: list[Document]) -> tuple[list[Mapping], list[Diagnostic]]:
-    """Check every document; give the mappings and the sorted diagnostics."""
+def validate(
+    documents: list[Document],
+    inventory: Inventory | None = None,
+    shared_parameters: dict[str, SharedParameter] | None = None,
+) -> tuple[list[Mapping], list[Diagnostic]]:
+    """Check every document; give the mappings and the sorted diagnostics.
+
+    With an `inventory`, each section is also checked against the Airflow class it names
+    (module, service, parameters) and its mapping carries its parameter table.
+    """
     diagnostics: list[Diagnostic] = []
     mappings: list[Mapping] = []
     first_seen: dict[str, SourceLocation] = {}
@@ -65,11 +85,102 @@ def validate(documents: list[Document]) -> tuple[list[Mapping], list[Diagnostic]
             if not section.rendered:
                 continue  # the parse step reported why it has no fields
             problems = check_section(section)
+            if not problems and service is not None and inventory is not None:
+                problems = check_against_inventory(section, service.slug, inventory, shared_parameters or {})
             diagnostics.extend(problems)
             if not problems and service is not None:
-                mappings.append(Mapping(section=section, service=service))
+                mappings.append(build_mapping(section, service, inventory, shared_parameters or {}))
     diagnostics.extend(_check_names_are_unique(mappings))
     return sorted(mappings, key=lambda mapping: mapping.operator), sorted(diagnostics)
+
+
+def class_of(section: Section, inventory: Inventory) -> ProviderClass | None:
+    """The inventory class whose parameters a section maps: its own, or its replacement's when legacy."""
+    replaced_by = section.field("replaced_by")
+    return inventory.by_path().get(replaced_by.text) if replaced_by else inventory.by_name().get(section.name)
+
+
+def build_mapping(section: Section, service, inventory: Inventory | None, shared: dict[str, SharedParameter]) -> Mapping:
+    """A validated section as a mapping, with its parameter table and its verification's level."""
+    mapping = Mapping(section=section, service=service)
+    cls = class_of(section, inventory) if inventory is not None else None
+    if cls is not None:
+        field = section.field("parameters")
+        notes = parameter_notes(section.location.path, field)[0] if field else []
+        mapping = Mapping(
+            section=section,
+            service=service,
+            parameter_rows=parameter_rows(cls, notes, shared),
+            inherits=inherited_groups(cls),
+            parameters_of=cls.name,
+        )
+    return Mapping(**{**vars(mapping), "verification_record": verification_of(mapping)})
+
+
+def check_against_inventory(section: Section, service_slug: str, inventory: Inventory, shared: dict[str, SharedParameter]) -> list[Diagnostic]:
+    """The section's class exists where it says, in the right document, and its parameters are all covered."""
+    problems: list[Diagnostic] = []
+    module_field = section.field("module")
+    module = module_field.text if module_field else ""
+    module_line = _value_location(module_field) if module_field else section.location
+    legacy = {item.path: item for item in inventory.legacy}
+    if section.field("replaced_by") is not None:
+        replaced_by = section.field("replaced_by")
+        old = legacy.get(f"{module}.{section.name}")
+        if replaced_by.text not in inventory.by_path():
+            problems.append(Diagnostic(_value_location(replaced_by), "unknown-class", f"'{replaced_by.text}' is not a class of the pinned providers"))
+        elif old is None:
+            problems.append(Diagnostic(module_line, "unknown-class", f"no release read for the inventory had {section.name} in {module}"))
+        elif old.replacement != replaced_by.text:
+            problems.append(Diagnostic(_value_location(replaced_by), "wrong-replacement", f"{section.name} was replaced by {old.replacement}"))
+    else:
+        cls = inventory.by_name().get(section.name)
+        if cls is None:
+            close = difflib.get_close_matches(section.name, list(inventory.by_name()), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            problems.append(Diagnostic(section.location, "unknown-class", f"'{section.name}' is not a class of the pinned providers{hint}"))
+            return problems
+        if cls.module != module:
+            problems.append(Diagnostic(module_line, "wrong-module", f"{module} does not define {section.name}; it is in {cls.module}"))
+        if cls.service != service_slug:
+            problems.append(
+                Diagnostic(section.location, "wrong-service", f"{section.name} belongs in the document of service '{cls.service}' ({cls.service_title}), not '{service_slug}'")
+            )
+    problems.extend(_check_aliases(section, inventory))
+    cls = class_of(section, inventory)
+    if cls is not None:
+        field = section.field("parameters")
+        notes, bullet_problems = parameter_notes(section.location.path, field) if field else ([], [])
+        problems.extend(bullet_problems)
+        problems.extend(check_parameters(cls, notes, shared, field.location if field else section.location))
+    return problems
+
+
+def _check_aliases(section: Section, inventory: Inventory) -> list[Diagnostic]:
+    """Each old name must be one the inventory knows, and lead to this section's class."""
+    field = section.field("aliases")
+    if field is None:
+        return []
+    legacy = {item.path: item for item in inventory.legacy}
+    current = class_of(section, inventory)
+    problems = []
+    for line in field.lines:
+        alias = re.sub(r"^\s*[-*+] ", "", line.text).strip()
+        if not alias:
+            continue
+        known = legacy.get(alias)
+        location = SourceLocation(field.location.path, line.number)
+        if known is None:
+            problems.append(Diagnostic(location, "unknown-alias", f"no release read for the inventory had '{alias}'; see the legacy names in generator/data/inventory.json"))
+        elif current is not None and known.replacement != current.path:
+            problems.append(Diagnostic(location, "unknown-alias", f"'{alias}' leads to {known.replacement.rpartition('.')[2]}, not {current.name}"))
+    return problems
+
+
+def _value_location(item: Field) -> SourceLocation:
+    """The line of a field's value (its first non-blank line), for errors about the value rather than the field."""
+    line = next((line.number for line in item.lines if line.text.strip()), item.location.line)
+    return SourceLocation(item.location.path, line)
 
 
 def _check_names_are_unique(mappings: list[Mapping]) -> list[Diagnostic]:
@@ -156,8 +267,10 @@ def _check_field(section: Section, item: Field) -> list[Diagnostic]:
     def report(location: SourceLocation, code: str, message: str) -> None:
         problems.append(Diagnostic(location, code, message))
 
+    problems.extend(_check_code_lines_colin_reads_as_headings(item))
     if item.name in FIELD_PARTS:
-        return _check_parts(item)
+        return problems + _check_parts(item)
+    problems.extend(_check_raw_html(item))
     for child in item.children:
         report(child.location, "unknown-field", f"'### {child.name}' is not a part of '{item.name}'; only {', '.join(FIELD_PARTS)} have parts")
     if not item.text:
@@ -177,14 +290,14 @@ def _check_field(section: Section, item: Field) -> list[Diagnostic]:
             report(item.location, "section-name", f"operator '{item.text}' is not a Python class name")
     elif item.name == "module":
         if not DOTTED_AIRFLOW_PATH.match(item.text):
-            report(item.location, "module-not-airflow", f"module '{item.text}' is not a dotted module path under 'airflow.'")
+            report(_value_location(item), "module-not-airflow", f"module '{item.text}' is not a dotted module path under 'airflow.'")
     elif item.name == "replaced_by":
         if not DOTTED_AIRFLOW_PATH.match(item.text):
-            report(item.location, "module-not-airflow", f"replacement '{item.text}' is not a dotted class path under 'airflow.'")
+            report(_value_location(item), "module-not-airflow", f"replacement '{item.text}' is not a dotted class path under 'airflow.'")
     elif item.name == "prefect_package":
         if item.text not in KNOWN_PACKAGES:
             report(
-                item.location,
+                _value_location(item),
                 "unknown-package",
                 f"'{item.text}' is not a package we know; use one of {', '.join(KNOWN_PACKAGES)}",
             )
@@ -198,6 +311,51 @@ def _check_field(section: Section, item: Field) -> list[Diagnostic]:
         for alias in item.bullets or [item.text]:
             if not ALIAS_PATH.match(alias):
                 report(item.location, "invalid-alias", f"alias '{alias}' is not a bullet of the form 'airflow.module.path.ClassName'")
+    return problems
+
+
+def _prose_lines(item: Field):
+    """The lines of a field outside its code fences."""
+    fence = None
+    for line in item.lines:
+        if fence is not None:
+            if fence_closes(line.text, fence):
+                fence = None
+        elif match := FENCE_OPEN.match(line.text):
+            fence = match["fence"]
+        else:
+            yield line
+
+
+def _check_raw_html(item: Field) -> list[Diagnostic]:
+    """Mapping text is data: an HTML tag in it would reach the page as HTML, script included."""
+    problems = []
+    for line in _prose_lines(item):
+        found = RAW_HTML.search(INLINE_CODE.sub("", line.text))
+        if found:
+            problems.append(
+                Diagnostic(
+                    SourceLocation(item.location.path, line.number),
+                    "raw-html",
+                    f"raw HTML '{found.group(0)[:40]}' in '## {item.name}': mapping text is markdown only; put code in backticks",
+                )
+            )
+    return problems
+
+
+def _check_code_lines_colin_reads_as_headings(item: Field) -> list[Diagnostic]:
+    """Colin does not track code fences: a code line like `# comment` would become a field of the record."""
+    problems = []
+    for block in [*item.code_blocks, *(block for child in item.children for block in child.code_blocks)]:
+        for offset, text in enumerate(block.code.split("\n"), 1):
+            if COLIN_HEADING.match(text):
+                problems.append(
+                    Diagnostic(
+                        SourceLocation(block.location.path, block.document_line(offset)),
+                        "colin-heading",
+                        f"Colin reads '{text[:30]}' as a markdown heading even inside a code fence; indent it or put the comment at the end of a code line",
+                    )
+                )
     return problems
 
 

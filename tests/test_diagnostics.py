@@ -27,8 +27,10 @@ EXPECTED = {
     "missing_field": ("missing-field", 8),
     "missing_front_matter": ("front-matter", 1),
     "missing_verification": ("missing-verification", 8),
-    "module_not_airflow": ("module-not-airflow", 12),
+    "module_not_airflow": ("module-not-airflow", 13),
     "name_mismatch": ("name-mismatch", 9),
+    "raw_html": ("raw-html", 53),
+    "colin_heading": ("colin-heading", 39),
     "notes_not_list": ("notes-not-a-list", 52),
     "stray_endsection": ("stray-endsection", 55),
     "text_outside_section": ("text-outside-section", 56),
@@ -37,7 +39,7 @@ EXPECTED = {
     "unclosed_section_before_next": ("unclosed-section", 8),
     "undefined_variable": ("undefined-variable", 32),
     "unknown_field": ("unknown-field", 21),
-    "unknown_package": ("unknown-package", 21),
+    "unknown_package": ("unknown-package", 22),
     "unknown_tag": ("template-syntax", 8),
     "unknown_verification_part": ("unknown-field", 47),
 }
@@ -111,7 +113,7 @@ def test_cli_reports_every_problem_of_every_document_in_one_run(broken_project: 
     assert "mappings/unknown_field.md:21: error[unknown-field]: '## prefect_packge' is not a field; did you mean 'prefect_package'?" in reported
     assert any(line.startswith("mappings/invalid_python.md:31: error[invalid-python]: ") for line in reported)
     assert any(line.startswith("mappings/undefined_variable.md:32: error[undefined-variable]: ") for line in reported)
-    assert any(line.startswith("mappings/module_not_airflow.md:12: error[module-not-airflow]: ") for line in reported)
+    assert any(line.startswith("mappings/module_not_airflow.md:13: error[module-not-airflow]: ") for line in reported)
     positions = [(line.split(":")[0], int(line.split(":")[1])) for line in reported]
     assert positions == sorted(positions)
 
@@ -127,3 +129,19 @@ def test_project_mappings_have_no_problems():
     mappings, diagnostics = load_mappings(Path(__file__).resolve().parent.parent / "mappings")
     assert [str(d) for d in diagnostics] == []
     assert len(mappings) == 11
+
+
+def test_raw_html_in_a_note_is_rejected_at_its_line_and_code_spans_are_not_html():
+    found = diagnose(BROKEN / "raw_html.md")
+    assert found == ["53:raw-html"]
+    harmless = (BROKEN / "raw_html.md").read_text().replace("<script>window.x=1</script><img src=x onerror=\"alert(1)\">", "`<script>` and `a < b && c > d` and <https://example.com>")
+    result = parse_document("x.md", harmless)
+    assert validate([result.document])[1] == []
+
+
+def test_code_fences_keep_angle_brackets_and_ampersands_literal(tmp_path: Path):
+    from generator.render import fence
+
+    code = 'if a < b and c > d & e:\n    print("<script>")\n'
+    fenced = fence(code, "python")
+    assert "<script>" in fenced and "a < b" in fenced and "&" in fenced and "&lt;" not in fenced

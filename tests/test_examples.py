@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from generator.levels import level_for
 from generator.load import load_mappings
 from generator.model import Mapping
 from tests.project import MAPPINGS, MAPPING_LIST, ROOT
@@ -24,11 +25,92 @@ def example_job(mapping: Mapping) -> list[CodeBlockJob]:
     return sorted(blocks, key=lambda block: order[block.role])
 
 
+def level_problem(shown: str, result: dict) -> str | None:
+    """Why a page's level is not the one its run earned, if it is not."""
+    earned = level_for(result["backends"])
+    if earned == shown:
+        return None
+    return f"the page shows the level '{shown}', but the run earned '{earned}'; what the example and its call used: {result['calls'][:12]}"
+
+
 @pytest.mark.parametrize("mapping", VERIFIED, ids=lambda mapping: mapping.operator)
-def test_prefect_example_runs_and_its_assertions_hold(sandbox: Sandbox, mapping: Mapping):
+def test_prefect_example_runs_and_its_assertions_hold_at_the_level_its_page_shows(sandbox: Sandbox, mapping: Mapping):
     result = sandbox.run(example_job(mapping), module=f"example_{mapping.slug}")
     if not result["ok"]:
         pytest.fail(failure_report(result, f"example {mapping.operator}", str(mapping.location)), pytrace=False)
+    problem = level_problem(mapping.verification_record.level, result)
+    assert problem is None, f"{mapping.location}: {problem}"
+
+
+def test_a_page_cannot_show_a_higher_level_than_its_run_earned(sandbox: Sandbox):
+    """An example that imports prefect_aws reads as 'moto', but one that never reaches AWS earns nothing."""
+    blocks = [
+        CodeBlockJob("example", "idle.md", 1, "from prefect_aws import AwsCredentials\n\ndef idle():\n    return 1\n"),
+        CodeBlockJob("call", "idle.md", 10, "value = idle()\n"),
+        CodeBlockJob("assertions", "idle.md", 20, "assert value == 1\naws('s3').list_buckets()\n"),
+    ]
+    result = sandbox.run(blocks)
+    assert result["ok"], result.get("error")
+    assert result["backends"] == []
+    assert "the run earned 'not-executed'" in level_problem("moto", result)
+
+
+def test_a_call_answered_locally_earns_the_answered_level_not_moto(sandbox: Sandbox):
+    blocks = [
+        CodeBlockJob("setup", "answered.md", 1, 'answer_locally("emr", "describe_step", {"Step": {"Status": {"State": "COMPLETED"}}})\n'),
+        CodeBlockJob(
+            "example",
+            "answered.md",
+            5,
+            "from prefect_aws import AwsCredentials\n\ndef state():\n"
+            "    emr = AwsCredentials.load('aws-default').get_client('emr')\n"
+            "    emr.list_clusters()\n"
+            "    return emr.describe_step(ClusterId='j-1', StepId='s-1')['Step']['Status']['State']\n",
+        ),
+        CodeBlockJob("call", "answered.md", 20, "value = state()\n"),
+        CodeBlockJob("assertions", "answered.md", 30, "assert value == 'COMPLETED'\n"),
+    ]
+    result = sandbox.run(blocks)
+    assert result["ok"], result.get("error")
+    assert result["backends"] == ["answered", "moto"]
+    assert level_for(result["backends"]) == "moto-answered"
+    assert level_problem("moto", result) is not None
+
+
+MODEL_STUB_SETUP = (
+    'stub = model_stub("appflow")\n'
+    'stub.add_response("start_flow", {"flowArn": "arn:aws:appflow:us-east-1:123456789012:flow/daily", "executionId": "e-1"}, {"flowName": "daily"})\n'
+)
+MODEL_STUB_EXAMPLE = (
+    "from prefect_aws import AwsCredentials\n\ndef start(name):\n"
+    "    return AwsCredentials.load('aws-default').get_client('appflow').start_flow(flowName=name)['executionId']\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("call", "outcome"),
+    [
+        ("value = start('daily')\n", "ok"),
+        ("value = start(5)\n", "Invalid type for parameter flowName"),
+        ("value = start('weekly')\n", "was called with {'flowName': 'weekly'}, not {'flowName': 'daily'}"),
+        ("value = 'e-1'\n", "expected call(s) not made: appflow.start_flow"),
+    ],
+    ids=["matches-the-model", "breaks-the-model", "unexpected-arguments", "call-never-made"],
+)
+def test_model_stub_checks_requests_against_the_service_model_and_that_expected_calls_are_made(sandbox: Sandbox, call, outcome):
+    blocks = [
+        CodeBlockJob("setup", "stub.md", 1, MODEL_STUB_SETUP),
+        CodeBlockJob("example", "stub.md", 5, MODEL_STUB_EXAMPLE),
+        CodeBlockJob("call", "stub.md", 20, call),
+        CodeBlockJob("assertions", "stub.md", 30, "assert value == 'e-1'\n"),
+    ]
+    result = sandbox.run(blocks)
+    if outcome == "ok":
+        assert result["ok"], result.get("error")
+        assert level_for(result["backends"]) == "api-model"
+    else:
+        assert not result["ok"] and result["block"] == "call"
+        assert outcome in result["error"], result["error"]
 
 
 def test_every_unexecuted_example_says_plainly_why():

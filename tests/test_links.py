@@ -11,7 +11,7 @@ from generator.model import Mapping
 from tests.project import MAPPING_LIST
 
 PUBLISHED_URLS = Path(__file__).parent / "published_urls.txt"
-DATA_FILES = ("mappings.json", "llms.txt", "llms-full.txt")
+DATA_FILES = ("mappings.json", "coverage.json", "llms.txt", "llms-full.txt")
 
 
 def site_urls(site_dir: Path) -> list[str]:

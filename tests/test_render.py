@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.load import load_mappings
+from generator.inventory import load_inventory
 from generator.render import humanize, render_site
 from generator.versions import project_versions
 
@@ -23,7 +24,7 @@ REQUIRED_KEYS = {"operator", "module", "source_context", "prefect_pattern", "pre
 def rendered() -> dict[str, str]:
     mappings, diagnostics = load_mappings(MAPPINGS)
     assert not diagnostics
-    return render_site(mappings, project_versions(ROOT), "https://reference.example/")
+    return render_site(mappings, project_versions(ROOT), "https://reference.example/", load_inventory())
 
 
 def check_snapshot(name: str, actual: str, update: bool) -> None:

@@ -23,58 +23,96 @@ def scan(*arguments: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def rows() -> dict[tuple[str, str], dict]:
-    result = scan(str(DAGS), "--format", "json")
-    payload = json.loads(result.stdout)
-    return {(row["module"], row["class"]): row for row in payload["operators"]}
+def payload() -> dict:
+    return json.loads(scan(str(DAGS), "--format", "json").stdout)
 
 
-def test_classic_contrib_imports_and_module_aliases_are_found(rows):
-    assert rows[("airflow.contrib.operators.aws_athena_operator", "AWSAthenaOperator")]["operator"] == "AthenaOperator"
-    assert rows[("airflow.contrib.operators.ecs_operator", "ECSOperator")]["operator"] == "EcsRunTaskOperator"
-    assert rows[("airflow.contrib.operators.sns_publish_operator", "SnsPublishOperator")]["page"] == (
-        f"{SITE_URL}operators/sns/snspublishoperator/"
-    )
+@pytest.fixture(scope="module")
+def rows(payload) -> dict[str, dict]:
+    return {row["class"]: row for row in payload["operators"]}
+
+
+@pytest.fixture(scope="module")
+def markdown() -> str:
+    return scan(str(DAGS)).stdout
+
+
+def test_contrib_imports_and_provider_renames_merge_into_todays_class(rows):
+    athena = rows["AthenaOperator"]
+    assert athena["page"] == f"{SITE_URL}operators/athena/athenaoperator/"
+    assert [item["path"] for item in athena["imported_as"]] == ["airflow.contrib.operators.aws_athena_operator.AWSAthenaOperator"]
+    ecs = rows["EcsRunTaskOperator"]
+    assert ecs["uses"] == 2
+    assert sorted(item["path"] for item in ecs["imported_as"]) == [
+        "airflow.contrib.operators.ecs_operator.ECSOperator",
+        "airflow.providers.amazon.aws.operators.ecs.EcsOperator",
+    ]
+    assert rows["SnsPublishOperator"]["page"] == f"{SITE_URL}operators/sns/snspublishoperator/"
+    assert rows["LambdaInvokeFunctionOperator"]["imported_as"][0]["old"] is True
+
+
+def test_old_module_paths_and_a_removed_class_lead_to_the_current_class(rows):
+    sensor = rows["S3KeySensor"]
+    assert sensor["module"] == "airflow.providers.amazon.aws.sensors.s3"
+    assert sorted(item["path"] for item in sensor["imported_as"]) == [
+        "airflow.providers.amazon.aws.sensors.s3.S3KeySensor",
+        "airflow.providers.amazon.aws.sensors.s3_key.S3KeySensor",
+        "airflow.providers.amazon.aws.sensors.s3_prefix.S3PrefixSensor",
+        "airflow.sensors.s3_key_sensor.S3KeySensor",
+    ]
+    assert sensor["uses"] == 4
+    assert sensor["page"] is None and sensor["coverage"] == f"{SITE_URL}coverage/#s3keysensor"
+
+
+def test_a_removed_class_with_a_legacy_page_leads_there(rows):
+    sql = rows["SQLExecuteQueryOperator"]
+    assert sql["page"] == f"{SITE_URL}operators/redshift/redshiftsqloperator/"
+    assert {item["path"] for item in sql["imported_as"]} == {
+        "airflow.providers.amazon.aws.operators.redshift.RedshiftSQLOperator",
+        "airflow.providers.common.sql.operators.sql.SQLExecuteQueryOperator",
+    }
+
+
+def test_dynamic_task_mapping_counts_as_an_instantiation(rows):
+    assert rows["EmrAddStepsOperator"]["uses"] == 1
+    assert rows["EmrAddStepsOperator"]["imported_as"][0]["path"] == "airflow.providers.amazon.aws.operators.emr_add_steps.EmrAddStepsOperator"
+    assert rows["S3CopyObjectOperator"]["uses"] == 1
+    assert rows["S3CopyObjectOperator"]["page"] == f"{SITE_URL}operators/s3/s3copyobjectoperator/"
+
+
+def test_classes_in_no_release_are_not_airflow_aws_classes(rows, markdown):
+    for name in ("S3MagicOperator", "TidyOperator", "BashOperator"):
+        assert rows[name]["aws"] is False and rows[name]["page"] is None and rows[name]["coverage"] is None
+    assert "- [ ] `S3MagicOperator` ×1 — not an Airflow AWS class (`airflow.providers.amazon.aws.operators.s3`)" in markdown
+    assert "- [ ] `TidyOperator` ×1 — not an Airflow AWS class (`<defined in the DAG file>`)" in markdown
 
 
 def test_taskflow_dag_counts_each_use_of_an_aliased_import(rows):
-    glue = rows[("airflow.providers.amazon.aws.operators.glue", "GlueJobOperator")]
+    glue = rows["GlueJobOperator"]
     assert glue["uses"] == 2
     assert [place.rsplit(":", 1)[1] for place in glue["places"]] == ["16", "17"]
-    assert rows[("airflow.providers.amazon.aws.operators.s3", "S3DeleteObjectsOperator")]["uses"] == 1
+    assert rows["S3DeleteObjectsOperator"]["uses"] == 1
 
 
-def test_fully_dotted_module_access_and_provider_renames_are_found(rows):
-    assert rows[("airflow.providers.amazon.aws.operators.lambda_function", "AwsLambdaInvokeFunctionOperator")]["operator"] == (
-        "LambdaInvokeFunctionOperator"
-    )
-    assert rows[("airflow.providers.amazon.aws.operators.ecs", "EcsOperator")]["operator"] == "EcsRunTaskOperator"
-    assert rows[("airflow.providers.amazon.aws.operators.redshift", "RedshiftSQLOperator")]["operator"] == "RedshiftSQLOperator"
-
-
-def test_operators_without_a_page_are_listed_and_marked(rows):
-    for key in [
-        ("airflow.operators.bash_operator", "BashOperator"),
-        ("airflow.sensors.s3_key_sensor", "S3KeySensor"),
-        ("airflow.providers.amazon.aws.sensors.s3", "S3KeySensor"),
-        ("airflow.providers.common.sql.operators.sql", "SQLExecuteQueryOperator"),
-    ]:
-        assert rows[key]["page"] is None
-    markdown = scan(str(DAGS)).stdout
-    assert "- [ ] `BashOperator` ×1 — **no page yet** (`airflow.operators.bash_operator`)" in markdown
-
-
-def test_markdown_checklist_has_one_line_per_operator_class_with_count_and_link(rows):
-    markdown = scan(str(DAGS)).stdout
+def test_markdown_checklist_has_one_line_per_current_class_with_count_link_and_old_paths(rows, markdown):
     items = [line for line in markdown.splitlines() if line.startswith("- [ ] ")]
     assert len(items) == len(rows)
+    assert f"- [ ] `GlueJobOperator` ×2 → [GlueJobOperator → Prefect]({SITE_URL}operators/glue/gluejoboperator/)" in items
     assert (
-        f"- [ ] `GlueJobOperator` ×2 → [GlueJobOperator → Prefect]({SITE_URL}operators/glue/gluejoboperator/)" in items
-    )
-    assert (
-        f"- [ ] `AWSAthenaOperator` ×1 (old name of AthenaOperator) → [AthenaOperator → Prefect]({SITE_URL}operators/athena/athenaoperator/)"
-        in items
-    )
+        "- [ ] `AthenaOperator` ×1 (imported as `airflow.contrib.operators.aws_athena_operator.AWSAthenaOperator`)"
+        f" → [AthenaOperator → Prefect]({SITE_URL}operators/athena/athenaoperator/)"
+    ) in items
+    assert any(line.startswith("- [ ] `S3KeySensor` ×4 (imported as ") and line.endswith(f"**no page yet**: [coverage entry]({SITE_URL}coverage/#s3keysensor)") for line in items)
+
+
+def test_summary_gives_the_dags_coverage_as_a_figure(payload, markdown):
+    summary = payload["summary"]
+    aws_rows = [row for row in payload["operators"] if row["aws"]]
+    assert summary["aws_uses"] == sum(row["uses"] for row in aws_rows)
+    assert summary["aws_uses_with_a_page"] == sum(row["uses"] for row in aws_rows if row["page"])
+    expected = round(100 * summary["aws_uses_with_a_page"] / summary["aws_uses"], 1)
+    assert summary["coverage_percent"] == expected
+    assert f"Coverage: {summary['aws_uses_with_a_page']} of {summary['aws_uses']} AWS class instantiations ({expected:g}%) land on a page." in markdown
 
 
 def test_unparsable_file_is_named_with_its_line_and_the_others_are_still_scanned():
@@ -99,7 +137,8 @@ def test_scan_never_runs_the_dag_files(tmp_path: Path):
 
 def test_every_checklist_link_resolves_in_the_built_site(site_dir: Path):
     markdown = scan(str(DAGS)).stdout
-    links = re.findall(rf"\]\({re.escape(SITE_URL)}([^)]*)\)", markdown)
+    links = re.findall(rf"\]\({re.escape(SITE_URL)}([^)#]*)(?:#([^)]*))?\)", markdown)
     assert links
-    for link in links:
-        assert (site_dir / link / "index.html").is_file(), link
+    for link, anchor in links:
+        page = (site_dir / link / "index.html").read_text()
+        assert not anchor or f'id="{anchor}"' in page, f"{link}#{anchor}"

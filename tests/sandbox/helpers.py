@@ -11,8 +11,8 @@ AWS_REGION = "us-east-1"
 AWS_ACCOUNT_ID = "123456789012"  # moto's default account
 
 
-def verification_namespace() -> dict:
-    """The helpers every verification block sees."""
+def verification_namespace(usage=None) -> dict:
+    """The helpers every verification block sees; `usage` (a `tests.sandbox.usage.Usage`) records the run."""
     moto_url = os.environ["SANDBOX_MOTO_URL"]
     database_url = os.environ["SANDBOX_DATABASE_URL"]
 
@@ -80,6 +80,8 @@ def verification_namespace() -> dict:
         "forward_port": forward_port,
         "aws": aws,
         "moto_api": moto_api,
+        "answer_locally": usage.answer_locally if usage else None,
+        "model_stub": usage.model_stub if usage else None,
         "sql": sql,
         "MOTO_URL": moto_url,
         "AWS_REGION": AWS_REGION,

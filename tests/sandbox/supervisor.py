@@ -22,6 +22,8 @@ from pathlib import Path
 from tests.sandbox import services as sandbox_services
 from tests.sandbox.isolation import PollingClock, install_socket_guard
 
+RECORDED_ROLES = ("example", "call")
+"""The blocks whose use of moto, PostgreSQL and the helpers earns the page its level (not setup, not assertions)."""
 MOTO_CONFIG = {"lambda": {"use_docker": False}, "batch": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}
 
 
@@ -153,19 +155,25 @@ def _tail(log: Path) -> str:
 def run_example(job: dict) -> dict:
     """Run an example's blocks in order in one module namespace; report where it failed."""
     from tests.sandbox.helpers import verification_namespace
+    from tests.sandbox.usage import Usage
 
     files = {block["path"] for block in job["blocks"]}
     install_socket_guard()
     clock = PollingClock(files)
     clock.install()
+    usage = Usage()
+    usage.install()
     module = types.ModuleType(job.get("module", "sandbox_example"))
     sys.modules[module.__name__] = module
     namespace = module.__dict__
-    namespace.update(verification_namespace())
+    namespace.update(verification_namespace(usage))
     for block in job["blocks"]:
         code = compile("\n" * (block["first_line"] - 1) + block["code"], block["path"], "exec")
+        usage.recording = block["role"] in RECORDED_ROLES
         try:
             exec(code, namespace)
+            if block["role"] == "call":
+                usage.finish()
         except BaseException as error:
             frames = traceback.extract_tb(error.__traceback__)
             lines = [frame.lineno for frame in frames if frame.filename in files]
@@ -177,7 +185,7 @@ def run_example(job: dict) -> dict:
                 "error": "".join(traceback.format_exception(error.__class__, error, error.__traceback__.tb_next)),
                 "slept_seconds": clock.skipped_seconds,
             }
-    return {"ok": True, "slept_seconds": clock.skipped_seconds}
+    return {"ok": True, "slept_seconds": clock.skipped_seconds, "backends": sorted(usage.backends), "calls": usage.calls[:100]}
 
 
 def register_blocks(job: dict) -> dict:
