@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from generator.airflow_source import BASE_OPERATOR, AirflowSource, ClassSource, base_name, own_parameters, read_wheels
@@ -155,11 +156,26 @@ class Inventory:
     legacy: tuple[LegacyName, ...]
 
     def by_path(self) -> dict[str, ProviderClass]:
-        return {cls.path: cls for cls in self.classes}
+        return self._by_path
 
     def by_name(self) -> dict[str, ProviderClass]:
         """Current classes by name (class names are unique across the inventory; a test proves it)."""
+        return self._by_name
+
+    def legacy_by_path(self) -> dict[str, LegacyName]:
+        return self._legacy_by_path
+
+    @cached_property
+    def _by_path(self) -> dict[str, ProviderClass]:
+        return {cls.path: cls for cls in self.classes}
+
+    @cached_property
+    def _by_name(self) -> dict[str, ProviderClass]:
         return {cls.name: cls for cls in self.classes}
+
+    @cached_property
+    def _legacy_by_path(self) -> dict[str, LegacyName]:
+        return {item.path: item for item in self.legacy}
 
     @property
     def amazon_classes(self) -> tuple[ProviderClass, ...]:

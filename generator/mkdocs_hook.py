@@ -7,7 +7,8 @@ AWS service, each with its operator pages. Each page's sidebar shows, under
 Operators, only the catalog and the page's own service: the catalog lists every
 service, and a page's HTML and render time do not grow with the number of
 services (at 3000 operators, listing 100 services on every page made each page
-62 KB and the build 37 s).
+62 KB and the build 37 s). The theme renders only the page's own entry of its
+service; `generator.sidebar` splices in the others (see there why).
 """
 
 from __future__ import annotations
@@ -19,12 +20,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation, Section
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_relative_url
 
 from generator.coverage import coverage_of
 from generator.inventory import Inventory, load_inventory
 from generator.load import PRELOADED, load_mappings
 from generator.model import Mapping
 from generator.render import CATALOG_PATH, render_site, services_with_mappings
+from generator.sidebar import Siblings, splice_siblings
 from generator.versions import project_versions
 
 OPERATORS_NAV_TITLE = "Operators"
@@ -89,21 +92,55 @@ def on_serve(server, /, *, config: MkDocsConfig, builder):
     return server
 
 
-def page_navigation(nav: Navigation) -> Navigation:
-    """The navigation the current page shows: under Operators, the catalog and the active service only."""
-    items = []
+def page_navigation(nav: Navigation, page: Page) -> tuple[Navigation, Siblings | None]:
+    """The navigation the theme renders for `page`, and the sibling links to splice in after.
+
+    Under Operators: the catalog and the active service only. In the active service, the theme
+    renders the service's index page and `page`; its other operator pages come back as siblings.
+    """
+    items, siblings = [], None
     for item in nav.items:
         if isinstance(item, Section) and item.title == OPERATORS_NAV_TITLE:
-            children = [child for child in item.children if not isinstance(child, Section) or child.active]
-            trimmed = Section(item.title, children)
-            trimmed.active = item.active
-            item = trimmed
+            children = []
+            for child in item.children:
+                if isinstance(child, Section):
+                    if not child.active:
+                        continue
+                    child, siblings = _service_with_active_page_only(child, page)
+                children.append(child)  # the catalog page, or the active service
+            item = _section(item.title, children, item.active)
         items.append(item)
     trimmed_nav = Navigation(items, nav.pages)
     trimmed_nav.homepage = nav.homepage
-    return trimmed_nav
+    return trimmed_nav, siblings
+
+
+def _service_with_active_page_only(service: Section, page: Page) -> tuple[Section, Siblings | None]:
+    index, operators = service.children[0], service.children[1:]
+    position = next((number for number, child in enumerate(operators) if child is page), -1)
+    if position < 0:  # the service's index page, which the theme renders as the section's own link
+        return service, None
+    links = [(get_relative_url(child.url, page.url), child.title) for child in operators]
+    kept = _section(service.title, [index, page], True)
+    return kept, Siblings(tuple(links[:position]), tuple(links[position + 1 :]))
+
+
+def _section(title: str, children: list, active: bool) -> Section:
+    section = Section(title, children)
+    section.active = active
+    return section
+
+
+_siblings: dict[str, Siblings] = {}
 
 
 def on_page_context(context: dict, /, *, page: Page, config: MkDocsConfig, nav: Navigation) -> dict:
-    context["nav"] = page_navigation(nav)
+    context["nav"], siblings = page_navigation(nav, page)
+    if siblings is not None:
+        _siblings[page.file.src_uri] = siblings
     return context
+
+
+def on_post_page(output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+    siblings = _siblings.pop(page.file.src_uri, None)
+    return splice_siblings(output, siblings) if siblings else output

@@ -121,7 +121,7 @@ def current_class(use: OperatorUse, inventory: Inventory) -> ProviderClass | Non
     by_path = inventory.by_path()
     if use.path in by_path:
         return by_path[use.path]
-    old = next((item for item in inventory.legacy if item.path == use.path), None)
+    old = inventory.legacy_by_path().get(use.path)
     return by_path[old.replacement] if old else None
 
 

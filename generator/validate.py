@@ -123,7 +123,7 @@ def check_against_inventory(section: Section, service_slug: str, inventory: Inve
     module_field = section.field("module")
     module = module_field.text if module_field else ""
     module_line = _value_location(module_field) if module_field else section.location
-    legacy = {item.path: item for item in inventory.legacy}
+    legacy = inventory.legacy_by_path()
     if section.field("replaced_by") is not None:
         replaced_by = section.field("replaced_by")
         old = legacy.get(f"{module}.{section.name}")
@@ -161,7 +161,7 @@ def _check_aliases(section: Section, inventory: Inventory) -> list[Diagnostic]:
     field = section.field("aliases")
     if field is None:
         return []
-    legacy = {item.path: item for item in inventory.legacy}
+    legacy = inventory.legacy_by_path()
     current = class_of(section, inventory)
     problems = []
     for line in field.lines:

@@ -72,6 +72,22 @@ def test_sidebar_shows_the_pages_service_with_its_operators_and_no_other_service
     assert "AWS Glue" not in nav and "GlueJobOperator" not in nav
 
 
+def sidebar_links(html: str) -> list[str]:
+    start = html.index('<nav class="md-nav md-nav--primary"')
+    return re.findall(r'href="([^"#]+)" class="md-nav__link( md-nav__link--active)?"', html[start : html.index("md-sidebar--secondary", start)])
+
+
+@pytest.mark.parametrize("mapping", MAPPING_LIST, ids=ids)
+def test_sidebar_lists_every_operator_of_the_service_in_order_once_with_the_page_active(site_dir: Path, mapping: Mapping):
+    links = sidebar_links((site_dir / mapping.url / "index.html").read_text())
+    siblings = sorted(m.slug for m in MAPPING_LIST if m.service == mapping.service)
+    listed = [url for url, _ in links if url == "./" or re.fullmatch(r"\.\./[a-z0-9]+/", url)]
+    assert listed == ["./" if slug == mapping.slug else f"../{slug}/" for slug in siblings]
+    assert ("./", " md-nav__link--active") in links
+    index = (site_dir / "operators" / mapping.service.slug / "index.html").read_text()
+    assert [url for url, _ in sidebar_links(index) if url.endswith("operator/")] == [f"{slug}/" for slug in siblings]
+
+
 def test_json_export_and_api_reference_are_published(site_dir: Path):
     records = json.loads((site_dir / "mappings.json").read_text())
     assert sorted(records) == sorted(mapping.operator for mapping in MAPPING_LIST)
