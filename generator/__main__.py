@@ -98,10 +98,21 @@ def run_connection(arguments: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def inventory_diff(committed: str, generated: str, path: str) -> str:
-    """A unified diff from a committed file to what the generator makes of it ('' when equal)."""
-    lines = difflib.unified_diff(committed.splitlines(True), generated.splitlines(True), f"{path} (committed)", f"{path} (generated)")
-    return "".join(lines)
+def write_or_check(path: Path, committed: str, generated: str, *, check: bool, command: str) -> int:
+    """Write a committed generated file, or with `check` fail with a diff that names the command to run."""
+    if check:
+        diff = "".join(difflib.unified_diff(committed.splitlines(True), generated.splitlines(True), f"{path} (committed)", f"{path} (generated)"))
+        if diff:
+            print(diff, end="", file=sys.stderr)
+            print(f"error: {path} is stale; run `{command}` and commit it", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        print(f"{path} is up to date")
+        return EXIT_OK
+    if committed != generated:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(generated, encoding="utf-8")
+    print(f"wrote {path}")
+    return EXIT_OK
 
 
 def run_inventory(arguments: argparse.Namespace) -> int:
@@ -111,19 +122,7 @@ def run_inventory(arguments: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     committed = arguments.out.read_text(encoding="utf-8") if arguments.out.exists() else ""
-    if arguments.check:
-        diff = inventory_diff(committed, generated, str(arguments.out))
-        if diff:
-            print(diff, end="", file=sys.stderr)
-            print(f"error: {arguments.out} is stale; run `{REGENERATE_COMMAND}` and commit it", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        print(f"{arguments.out} is up to date")
-        return EXIT_OK
-    if committed != generated:
-        arguments.out.parent.mkdir(parents=True, exist_ok=True)
-        arguments.out.write_text(generated, encoding="utf-8")
-    print(f"wrote {arguments.out}")
-    return EXIT_OK
+    return write_or_check(arguments.out, committed, generated, check=arguments.check, command=REGENERATE_COMMAND)
 
 
 def run_build(arguments: argparse.Namespace, mappings, inventory) -> int:
@@ -159,18 +158,7 @@ def run_readme(arguments: argparse.Namespace, mappings) -> int:
     except ReadmeError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if arguments.check:
-        diff = inventory_diff(text, updated, str(arguments.file))
-        if diff:
-            print(diff, end="", file=sys.stderr)
-            print(f"error: the coverage figure in {arguments.file} is stale; run `make readme` and commit it", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        print(f"{arguments.file} is up to date")
-        return EXIT_OK
-    if updated != text:
-        arguments.file.write_text(updated, encoding="utf-8")
-    print(f"wrote {arguments.file}")
-    return EXIT_OK
+    return write_or_check(arguments.file, text, updated, check=arguments.check, command="make readme")
 
 
 def run_scan(arguments: argparse.Namespace, mappings) -> int:

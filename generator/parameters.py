@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.inventory import ProviderClass
+from generator.markup import raw_html
 from generator.model import Diagnostic, Field, Line, ParameterNote, ParameterRow, SourceLocation
 from generator.parse import parse_fields, split_front_matter
 
@@ -68,6 +69,11 @@ def parse_shared_parameters(path: str, text: str) -> tuple[dict[str, SharedParam
             continue
         notes, bullet_problems = parameter_notes(path, item)
         problems.extend(bullet_problems)
+        problems.extend(
+            Diagnostic(note.location, "raw-html", f"raw HTML '{raw_html(note.text)[:40]}': mapping text is markdown only; put code in backticks")
+            for note in notes
+            if raw_html(note.text)
+        )
         for note in notes:
             if note.name in shared:
                 problems.append(Diagnostic(note.location, "duplicate-parameter", f"'{note.name}' already has a shared default at line {shared[note.name].note.location.line}"))

@@ -25,6 +25,7 @@ from generator.model import (
     Section,
     SourceLocation,
 )
+from generator.markup import raw_html
 from generator.parameters import SharedParameter, check_parameters, inherited_groups, parameter_notes, parameter_rows
 from generator.parse import FENCE_OPEN, fence_closes
 
@@ -35,9 +36,7 @@ DOTTED_AIRFLOW_PATH = re.compile(r"^airflow(\.[A-Za-z_][A-Za-z0-9_]*)+$")
 ALIAS_PATH = re.compile(r"^airflow(\.[a-z_][a-z0-9_]*)+\.[A-Z][A-Za-z0-9_]*$")
 CODE_FIELDS = tuple(FIELD_PARTS)
 """Fields made of code; every other field is prose, rendered as markdown."""
-RAW_HTML = re.compile(r"<!--|<\?|</?[A-Za-z][A-Za-z0-9-]*(?=[\s/>])[^>]*>|</?[A-Za-z][A-Za-z0-9-]*\s*$")
-"""An HTML tag or comment (`<script>`, `<img src=x …>`, `</b>`); an autolink such as `<https://…>` is not one."""
-INLINE_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1")
+OTHER_BULLET = re.compile(r"^\s*[*+] ")
 COLIN_HEADING = re.compile(r"^#+\s+.+$")
 """A line Colin reads as a markdown heading even inside a code fence: Colin does not track fences
 (colin-py 0.1.2, `renders/markdown_parser.py`); an indented line or `#x` / `#!` is not one."""
@@ -271,6 +270,7 @@ def _check_field(section: Section, item: Field) -> list[Diagnostic]:
     if item.name in FIELD_PARTS:
         return problems + _check_parts(item)
     problems.extend(_check_raw_html(item))
+    problems.extend(_check_bullet_markers(item))
     for child in item.children:
         report(child.location, "unknown-field", f"'### {child.name}' is not a part of '{item.name}'; only {', '.join(FIELD_PARTS)} have parts")
     if not item.text:
@@ -331,16 +331,25 @@ def _check_raw_html(item: Field) -> list[Diagnostic]:
     """Mapping text is data: an HTML tag in it would reach the page as HTML, script included."""
     problems = []
     for line in _prose_lines(item):
-        found = RAW_HTML.search(INLINE_CODE.sub("", line.text))
+        found = raw_html(line.text)
         if found:
             problems.append(
                 Diagnostic(
                     SourceLocation(item.location.path, line.number),
                     "raw-html",
-                    f"raw HTML '{found.group(0)[:40]}' in '## {item.name}': mapping text is markdown only; put code in backticks",
+                    f"raw HTML '{found[:40]}' in '## {item.name}': mapping text is markdown only; put code in backticks",
                 )
             )
     return problems
+
+
+def _check_bullet_markers(item: Field) -> list[Diagnostic]:
+    """Colin makes a JSON list of `- ` items only; a `* ` or `+ ` list would become one string in its record."""
+    return [
+        Diagnostic(SourceLocation(item.location.path, line.number), "bullet-marker", "start list items with '- ': Colin reads only '- ' items as a list")
+        for line in _prose_lines(item)
+        if OTHER_BULLET.match(line.text)
+    ]
 
 
 def _check_code_lines_colin_reads_as_headings(item: Field) -> list[Diagnostic]:

@@ -81,3 +81,10 @@ def test_a_shared_default_links_its_concepts_page(site_dir: Path):
     html = (site_dir / "operators/athena/athenaoperator/index.html").read_text()
     row = html[html.index("<td><code>deferrable</code></td>") :][:800]
     assert 'href="../../../concepts/waiting-and-sensors/">shared</a>' in row
+
+
+def test_raw_html_in_a_shared_default_is_an_error_at_its_line():
+    text = (MAPPINGS / "shared" / "parameters.md").read_text()
+    line = next(number for number, content in enumerate(text.split("\n"), 1) if content.startswith("- `verify`:"))
+    _, problems = parse_shared_parameters("shared.md", text.replace("- `verify`: ", "- `verify`: <b>bold</b> ", 1))
+    assert [(d.location.line, d.code) for d in problems] == [(line, "raw-html")]

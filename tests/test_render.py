@@ -108,3 +108,26 @@ def test_render_writes_only_what_changed(tmp_path: Path, rendered):
 
     assert render().startswith(f"{len(rendered)} file(s) changed")
     assert render().startswith("0 file(s) changed")
+
+
+def test_code_fences_show_angle_brackets_and_ampersands_literally_on_the_page(tmp_path: Path):
+    """Mapping code is data too: `<script>` in an example is shown, never run."""
+    import markdown
+    import yaml
+
+    (tmp_path / "mappings").mkdir()
+    document = (MAPPINGS / "s3.md").read_text().replace(
+        'return upload("output/data.json", \'{"result": "ok"}\')',
+        'return upload("output/data.json", "<script>alert(1)</script> & a < b > c")',
+        1,
+    )
+    (tmp_path / "mappings" / "s3.md").write_text(document)
+    mappings, diagnostics = load_mappings(tmp_path / "mappings", tmp_path)
+    assert not diagnostics
+    page = render_site(mappings, project_versions(ROOT), "https://reference.example/", load_inventory())["operators/s3/s3createobjectoperator.md"]
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text().replace("!ENV", ""))
+    extensions = [next(iter(item)) if isinstance(item, dict) else item for item in config["markdown_extensions"]]
+    settings = {next(iter(item)): item[next(iter(item))] for item in config["markdown_extensions"] if isinstance(item, dict)}
+    html = markdown.markdown(page.split("---", 2)[2], extensions=extensions, extension_configs=settings)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; a &lt; b &gt; c" in html
+    assert "<script>" not in html
