@@ -39,8 +39,8 @@ def load_mappings(
 
 @contextmanager
 def garbage_collection_paused():
-    """Parsing allocates many small objects and no cycles worth collecting; the collector's passes over
-    the growing heap took a third of the load time at 3000 operators (`bench/build_scale.py`)."""
+    """The generator allocates many small objects and no cycles worth collecting; the collector's passes
+    over the growing heap took a third of the load and render time at 3000 operators (`bench/build_scale.py`)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:

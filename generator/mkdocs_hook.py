@@ -24,7 +24,7 @@ from mkdocs.utils import get_relative_url
 
 from generator.coverage import coverage_of
 from generator.inventory import Inventory, load_inventory
-from generator.load import PRELOADED, load_mappings
+from generator.load import PRELOADED, garbage_collection_paused, load_mappings
 from generator.model import Mapping
 from generator.render import CATALOG_PATH, render_site, services_with_mappings
 from generator.sidebar import Siblings, splice_siblings
@@ -71,10 +71,13 @@ def on_config(config: MkDocsConfig, /) -> MkDocsConfig:
 
 
 def on_files(files: Files, /, *, config: MkDocsConfig) -> Files:
-    site = render_site(_mappings, project_versions(_project_root(config)), config.site_url or "/", _inventory)
+    with garbage_collection_paused():
+        site = render_site(_mappings, project_versions(_project_root(config)), config.site_url or "/", _inventory)
+    # One lookup of the hand-written files: `Files` rebuilds its index after every append.
+    clashes = sorted(set(site) & {file.src_uri for file in files})
+    if clashes:
+        raise PluginError(f"docs/{clashes[0]} is generated from the mappings; remove the hand-written file")
     for path, content in site.items():
-        if files.get_file_from_path(path) is not None:
-            raise PluginError(f"docs/{path} is generated from the mappings; remove the hand-written file")
         files.append(File.generated(config, path, content=content))
     return files
 
