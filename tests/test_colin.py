@@ -33,6 +33,7 @@ new key and cuts the code in two. The last test pins down which lines count.
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 import json
 import re
 from pathlib import Path
@@ -76,7 +77,9 @@ def compile_with_colin(project: Path, models: dict[str, str]) -> dict[str, Any]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     (project / "colin.toml").write_text('[project]\nname = "mapping-sections"\n', encoding="utf-8")
-    result = asyncio.run(compile_project(project, ephemeral=True, force=True))
+    # In a thread of its own: Playwright's sync API (the browser tests) may hold this thread's event loop.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        result = pool.submit(asyncio.run, compile_project(project, ephemeral=True, force=True)).result()
     return {
         document.uri.removeprefix("project://").removesuffix(".md"): json.loads(document.output)
         for document in result.compiled
