@@ -1,5 +1,5 @@
-"""Every code block of the connection guides runs in the sandbox with its assertions;
-every IAM policy parses and names real actions and resources."""
+"""Every code block of the connection guides and the concept pages runs in the sandbox with its
+assertions; every IAM policy parses and names real actions and resources."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from tests.guides import Fence, GuideExample, guide_examples
 from tests.project import ROOT
 from tests.sandbox.client import CodeBlockJob, Sandbox, failure_report
 
-GUIDES = sorted((ROOT / "docs" / "connections").glob("*.md"))
+GUIDES = sorted((ROOT / "docs" / "connections").glob("*.md")) + sorted((ROOT / "docs" / "concepts").glob("*.md"))
 EXAMPLES = [example for guide in GUIDES for example in guide_examples(guide)]
 RUNNABLE = [example for example in EXAMPLES if example.example.language in ("python", "bash")]
 POLICIES = [example for example in EXAMPLES if example.example.language == "json"]

@@ -155,7 +155,16 @@ def prefect_environment(services: Services, environment: dict[str, str], databas
         PREFECT_UI_ENABLED="false",
         PREFECT_SERVER_UI_ENABLED="false",
         PREFECT_LOGGING_LEVEL="WARNING",
+        **{f"PREFECT_SERVER_SERVICES_{name.upper()}_ENABLED": "false" for name in IDLE_SERVICES},
     )
+
+
+IDLE_SERVICES = (
+    "cancellation_cleanup", "db_vacuum", "event_persister", "event_logger", "foreman", "late_runs",
+    "scheduler", "pause_expirations", "repossessor", "cleanup_reconciler", "triggers",
+)
+"""Prefect server services the examples do not need. The task run recorder stays on: it writes the task
+runs' states that a client reports as events, which the concept pages' examples read back."""
 
 
 def migrated_prefect_database(environment: dict[str, str]) -> Path:
@@ -184,7 +193,7 @@ def start_prefect(services: Services, environment: dict[str, str]) -> None:
     port = free_port()
     log = services.workdir / "prefect.log"
     process = _spawn(
-        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-services", "--no-ui", "--analytics-off"],
+        [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port), "--no-ui", "--analytics-off"],
         log,
         prefect_environment(services, environment, database),
     )
