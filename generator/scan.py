@@ -22,6 +22,18 @@ OPERATOR_SUFFIXES = ("Operator", "Sensor", "Transfer")
 DYNAMIC_MAPPING = "partial"
 """`Operator.partial(...).expand(...)` / `.expand_kwargs(...)`: the `partial` call is the instantiation."""
 LOCAL_MODULE = "<defined in the DAG file>"
+AROUND_PAGE = "concepts/around-aws-operators/"
+CORE_CLASS_ANCHORS = {
+    "PythonOperator": "pythonoperator-and-bashoperator",
+    "BashOperator": "pythonoperator-and-bashoperator",
+    "EmptyOperator": "emptyoperator-and-dummyoperator",
+    "DummyOperator": "emptyoperator-and-dummyoperator",
+    "BranchPythonOperator": "branchpythonoperator-and-shortcircuitoperator",
+    "ShortCircuitOperator": "branchpythonoperator-and-shortcircuitoperator",
+    "TriggerDagRunOperator": "triggerdagrunoperator-and-externaltasksensor",
+    "ExternalTaskSensor": "triggerdagrunoperator-and-externaltasksensor",
+}
+"""Airflow's own classes that sit around AWS tasks, by the section of the page that maps them."""
 
 
 @dataclass
@@ -151,6 +163,8 @@ def checklist_rows(result: ScanResult, mappings: list[Mapping], inventory: Inven
         row["places"].extend(use.places)
         row["imported_as"].append({"path": use.path, "uses": len(use.places), "old": cls is not None and use.path != cls.path})
         if cls is None:
+            if module.startswith("airflow.") and name in CORE_CLASS_ANCHORS:
+                row["page"] = f"{site_url}{AROUND_PAGE}#{CORE_CLASS_ANCHORS[name]}"
             continue
         entry = coverage[cls.path]
         page = entry.mapping or legacy_pages.get(name)
@@ -185,7 +199,9 @@ def render_markdown(rows: list[dict], result: ScanResult) -> str:
         uses = f"×{row['uses']}"
         old = [item["path"] for item in row["imported_as"] if item["old"]]
         imported = f" (imported as {', '.join(f'`{path}`' for path in old)})" if old else ""
-        if not row["aws"]:
+        if not row["aws"] and row["page"]:
+            lines.append(f"- [ ] `{row['class']}` {uses} — Airflow core, not AWS → [Around your AWS operators]({row['page']})")
+        elif not row["aws"]:
             lines.append(f"- [ ] `{row['class']}` {uses} — not an Airflow AWS class (`{row['module']}`)")
         elif row["page"]:
             lines.append(f"- [ ] `{row['class']}` {uses}{imported} → [{row['operator']} → Prefect]({row['page']})")

@@ -80,8 +80,14 @@ def test_dynamic_task_mapping_counts_as_an_instantiation(rows):
     assert rows["S3CopyObjectOperator"]["page"] == f"{SITE_URL}operators/s3/s3copyobjectoperator/"
 
 
+def test_airflow_core_classes_link_to_the_page_around_aws_operators(rows, markdown):
+    bash = rows["BashOperator"]
+    assert bash["aws"] is False and bash["page"] == f"{SITE_URL}concepts/around-aws-operators/#pythonoperator-and-bashoperator"
+    assert f"- [ ] `BashOperator` ×1 — Airflow core, not AWS → [Around your AWS operators]({bash['page']})" in markdown
+
+
 def test_classes_in_no_release_are_not_airflow_aws_classes(rows, markdown):
-    for name in ("S3MagicOperator", "TidyOperator", "BashOperator"):
+    for name in ("S3MagicOperator", "TidyOperator"):
         assert rows[name]["aws"] is False and rows[name]["page"] is None and rows[name]["coverage"] is None
     assert "- [ ] `S3MagicOperator` ×1 — not an Airflow AWS class (`airflow.providers.amazon.aws.operators.s3`)" in markdown
     assert "- [ ] `TidyOperator` ×1 — not an Airflow AWS class (`<defined in the DAG file>`)" in markdown
