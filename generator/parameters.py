@@ -26,7 +26,7 @@ PARAMETER_BULLET = re.compile(r"^\s*[-*+] `(?P<name>[A-Za-z_][A-Za-z0-9_]*)`\s*:
 
 INHERITED_GROUPS = (
     ("aws", ("AwsBaseOperator", "AwsBaseSensor", "AwsBaseHookMixin"), "concepts/aws-arguments.md", "the AWS arguments"),
-    ("sensor", ("BaseSensorOperator",), "concepts/waiting-and-sensors.md", "the sensor arguments"),
+    ("sensor", ("BaseSensorOperator",), "concepts/waiting-and-sensors.md#sensors-poke_interval-timeout-mode", "the sensor arguments"),
     ("task", ("BaseOperator",), "concepts/task-options.md", "BaseOperator's task arguments"),
 )
 """(key, bases that bring the group, concepts page, words for the link): the arguments a class inherits."""
@@ -64,8 +64,10 @@ def parse_shared_parameters(path: str, text: str) -> tuple[dict[str, SharedParam
     fields, problems = parse_fields(path, lines)
     shared: dict[str, SharedParameter] = {}
     for item in fields:
-        if not item.name.startswith("concepts/") or not item.name.endswith(".md"):
-            problems.append(Diagnostic(item.location, "shared-parameters", f"'## {item.name}' must name a concepts page, e.g. '## concepts/aws-arguments.md'"))
+        if not item.name.startswith("concepts/") or not item.name.partition("#")[0].endswith(".md"):
+            problems.append(
+                Diagnostic(item.location, "shared-parameters", f"'## {item.name}' must name a concepts page or section, e.g. '## concepts/task-options.md#trigger_rule'")
+            )
             continue
         notes, bullet_problems = parameter_notes(path, item)
         problems.extend(bullet_problems)

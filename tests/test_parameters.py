@@ -32,7 +32,7 @@ def line_of(text: str) -> int:
 def test_shared_defaults_parse_without_problems():
     assert SHARED_PROBLEMS == []
     assert SHARED["aws_conn_id"].concept == "concepts/aws-arguments.md"
-    assert SHARED["deferrable"].concept == "concepts/waiting-and-sensors.md"
+    assert SHARED["deferrable"].concept == "concepts/waiting-and-sensors.md#deferrable-operators-deferrable"
 
 
 def test_a_misspelled_parameter_is_an_error_at_its_line_with_did_you_mean():
@@ -80,7 +80,7 @@ def test_page_table_has_default_templated_and_prefect_columns_and_links_inherite
 def test_a_shared_default_links_its_concepts_page(site_dir: Path):
     html = (site_dir / "operators/athena/athenaoperator/index.html").read_text()
     row = html[html.index("<td><code>deferrable</code></td>") :][:800]
-    assert 'href="../../../concepts/waiting-and-sensors/">shared</a>' in row
+    assert 'href="../../../concepts/waiting-and-sensors/#deferrable-operators-deferrable">shared</a>' in row
 
 
 def test_raw_html_in_a_shared_default_is_an_error_at_its_line():
