@@ -62,7 +62,8 @@ def test_every_class_has_a_short_link_as_written_and_in_lowercase(site_dir: Path
 
 
 def test_old_names_lead_where_their_replacement_does(site_dir: Path):
-    assert short_link_target(site_dir, "S3PrefixSensor") == "/coverage/#s3keysensor"
+    assert short_link_target(site_dir, "S3PrefixSensor") == "/operators/s3/s3keysensor/"
+    assert short_link_target(site_dir, "EMRContainerOperator") == "/coverage/#emrcontaineroperator"
     assert short_link_target(site_dir, "awsathenaoperator") == "/operators/athena/athenaoperator/"
     assert short_link_target(site_dir, "RedshiftSQLOperator") == "/operators/redshift/redshiftsqloperator/"
     for old in INVENTORY.legacy:
@@ -75,7 +76,8 @@ def test_coverage_json_is_published_beside_mappings_json(site_dir: Path):
     assert len(data["classes"]) == len(INVENTORY.classes)
     assert data["classes"]["GlueJobOperator"]["page"] == "operators/glue/gluejoboperator/"
     assert data["classes"]["GlueJobOperator"]["verification_level"] == "moto"
-    assert data["classes"]["S3KeySensor"]["page"] is None
+    assert data["classes"]["S3KeySensor"]["page"] == "operators/s3/s3keysensor/"
+    assert data["classes"]["EmrStepSensor"]["page"] is None
     assert "airflow.providers.amazon.aws.sensors.s3_prefix.S3PrefixSensor" in data["classes"]["S3KeySensor"]["old_names"]
 
 

@@ -3,6 +3,8 @@ a failure points at the mapping document's line."""
 
 from __future__ import annotations
 
+import shutil
+
 
 import pytest
 
@@ -129,7 +131,7 @@ def test_every_unexecuted_example_says_plainly_why():
 def test_breaking_an_example_on_purpose_fails_at_its_mapping_line(sandbox: Sandbox, tmp_path, broken, fixed, error):
     document = (MAPPINGS / "s3.md").read_text()
     assert broken in document
-    (tmp_path / "mappings").mkdir()
+    shutil.copytree(MAPPINGS / "shared", tmp_path / "mappings" / "shared")
     (tmp_path / "mappings" / "s3.md").write_text(document.replace(broken, fixed, 1))
     mappings, diagnostics = load_mappings(tmp_path / "mappings", tmp_path)
     assert not diagnostics

@@ -61,7 +61,9 @@ def test_old_module_paths_and_a_removed_class_lead_to_the_current_class(rows):
         "airflow.sensors.s3_key_sensor.S3KeySensor",
     ]
     assert sensor["uses"] == 4
-    assert sensor["page"] is None and sensor["coverage"] == f"{SITE_URL}coverage/#s3keysensor"
+    assert sensor["page"] == f"{SITE_URL}operators/s3/s3keysensor/"
+    emr = rows["EmrAddStepsOperator"]
+    assert emr["page"] is None and emr["coverage"] == f"{SITE_URL}coverage/#emraddstepsoperator"
 
 
 def test_a_removed_class_with_a_legacy_page_leads_there(rows):
@@ -108,7 +110,8 @@ def test_markdown_checklist_has_one_line_per_current_class_with_count_link_and_o
         "- [ ] `AthenaOperator` ×1 (imported as `airflow.contrib.operators.aws_athena_operator.AWSAthenaOperator`)"
         f" → [AthenaOperator → Prefect]({SITE_URL}operators/athena/athenaoperator/)"
     ) in items
-    assert any(line.startswith("- [ ] `S3KeySensor` ×4 (imported as ") and line.endswith(f"**no page yet**: [coverage entry]({SITE_URL}coverage/#s3keysensor)") for line in items)
+    assert any(line.startswith("- [ ] `S3KeySensor` ×4 (imported as ") and line.endswith(f"[S3KeySensor → Prefect]({SITE_URL}operators/s3/s3keysensor/)") for line in items)
+    assert f"- [ ] `EmrAddStepsOperator` ×1 (imported as `airflow.providers.amazon.aws.operators.emr_add_steps.EmrAddStepsOperator`) — **no page yet**: [coverage entry]({SITE_URL}coverage/#emraddstepsoperator)" in items
 
 
 def test_summary_gives_the_dags_coverage_as_a_figure(payload, markdown):
