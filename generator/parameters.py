@@ -71,11 +71,10 @@ def parse_shared_parameters(path: str, text: str) -> tuple[dict[str, SharedParam
             continue
         notes, bullet_problems = parameter_notes(path, item)
         problems.extend(bullet_problems)
-        problems.extend(
-            Diagnostic(note.location, "raw-html", f"raw HTML '{raw_html(note.text)[:40]}': mapping text is markdown only; put code in backticks")
-            for note in notes
-            if raw_html(note.text)
-        )
+        for note in notes:
+            found = raw_html(note.text)
+            if found:
+                problems.append(Diagnostic(note.location, "raw-html", f"raw HTML '{found[:40]}': mapping text is markdown only; put code in backticks"))
         for note in notes:
             if note.name in shared:
                 problems.append(Diagnostic(note.location, "duplicate-parameter", f"'{note.name}' already has a shared default at line {shared[note.name].note.location.line}"))

@@ -13,6 +13,7 @@ import pytest
 
 from generator.coverage import coverage_of
 from generator.inventory import load_inventory
+from generator.parameters import parse_shared_parameters
 from generator.parse import parse_document
 from generator.validate import validate
 from tests.project import MAPPING_LIST, MAPPINGS, ROOT
@@ -125,9 +126,6 @@ def document_with(replace: str, by: str) -> list[str]:
     text = (MAPPINGS / "s3.md").read_text()
     assert replace in text
     result = parse_document("mappings/s3.md", text.replace(replace, by, 1))
-    shared = {}
-    from generator.parameters import parse_shared_parameters
-
     shared, _ = parse_shared_parameters("shared.md", (MAPPINGS / "shared" / "parameters.md").read_text())
     return [f"{d.code}: {d.message}" for d in validate([result.document], INVENTORY, shared)[1]]
 
