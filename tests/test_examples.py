@@ -79,6 +79,26 @@ def test_a_call_answered_locally_earns_the_answered_level_not_moto(sandbox: Sand
     assert level_problem("moto", result) is not None
 
 
+def test_a_list_of_local_answers_is_given_in_turn_and_its_last_repeated(sandbox: Sandbox):
+    states = [{"Step": {"Status": {"State": state}}} for state in ("PENDING", "RUNNING", "COMPLETED")]
+    blocks = [
+        CodeBlockJob("setup", "answered.md", 1, f'answer_locally("emr", "describe_step", {states!r})\n'),
+        CodeBlockJob(
+            "example",
+            "answered.md",
+            5,
+            "from prefect_aws import AwsCredentials\n\ndef states():\n"
+            "    emr = AwsCredentials.load('aws-default').get_client('emr')\n"
+            "    return [emr.describe_step(ClusterId='j-1', StepId='s-1')['Step']['Status']['State'] for _ in range(4)]\n",
+        ),
+        CodeBlockJob("call", "answered.md", 20, "value = states()\n"),
+        CodeBlockJob("assertions", "answered.md", 30, "assert value == ['PENDING', 'RUNNING', 'COMPLETED', 'COMPLETED'], value\n"),
+    ]
+    result = sandbox.run(blocks)
+    assert result["ok"], result.get("error")
+    assert result["backends"] == ["answered"]
+
+
 MODEL_STUB_SETUP = (
     'stub = model_stub("appflow")\n'
     'stub.add_response("start_flow", {"flowArn": "arn:aws:appflow:us-east-1:123456789012:flow/daily", "executionId": "e-1"}, {"flowName": "daily"})\n'

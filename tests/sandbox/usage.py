@@ -19,7 +19,7 @@ class Usage:
         self.recording = False
         self.backends: set[str] = set()
         self.calls: list[str] = []
-        self.answers: dict[tuple[str, str], dict] = {}
+        self.answers: dict[tuple[str, str], deque[dict]] = {}
         self.model_stubs: dict[str, ModelStub] = {}
 
     def record(self, backend: str, call: str) -> None:
@@ -27,9 +27,21 @@ class Usage:
             self.backends.add(backend)
             self.calls.append(f"{backend}:{call}")
 
-    def answer_locally(self, service: str, operation: str, response: dict) -> None:
-        """While the example runs, answer `service.operation` (snake case) with `response` instead of asking moto."""
-        self.answers[(service, operation)] = response
+    def answer_locally(self, service: str, operation: str, response: dict | list[dict]) -> None:
+        """While the example runs, answer `service.operation` (snake case) with `response` instead of asking moto.
+
+        A list of responses answers the calls in turn and repeats its last one, so a sensor can
+        see a state change between checks.
+        """
+        responses = response if isinstance(response, list) else [response]
+        if not responses:
+            raise ValueError(f"answer_locally({service!r}, {operation!r}) needs at least one response")
+        self.answers[(service, operation)] = deque(responses)
+
+    def next_answer(self, service: str, operation: str) -> dict:
+        """The response for this call of `service.operation`: the next in turn, the last one repeated."""
+        responses = self.answers[(service, operation)]
+        return copy.deepcopy(responses.popleft() if len(responses) > 1 else responses[0])
 
     def model_stub(self, service: str) -> ModelStub:
         """While the example runs, check every `service` request against botocore's model instead of sending it."""
@@ -57,7 +69,7 @@ class Usage:
             operation = xform_name(operation_name)
             if usage.recording and (service, operation) in usage.answers:
                 usage.record("answered", f"{service}.{operation}")
-                return copy.deepcopy(usage.answers[(service, operation)])
+                return usage.next_answer(service, operation)
             if usage.recording and service in usage.model_stubs:
                 usage.record("model", f"{service}.{operation}")
                 return usage.model_stubs[service].respond(client, operation_name, api_params)
