@@ -204,7 +204,7 @@ def register_blocks(job: dict) -> dict:
     credentials.save("aws-default", overwrite=True)
     S3Bucket(bucket_name="my-bucket", credentials=credentials).save("my-bucket", overwrite=True)
     database = urlsplit(job["database_url"])
-    SqlAlchemyConnector(
+    connector = SqlAlchemyConnector(
         connection_info=ConnectionComponents(
             driver=SyncDriver.POSTGRESQL_PSYCOPG2,
             username=database.username,
@@ -212,7 +212,10 @@ def register_blocks(job: dict) -> dict:
             port=database.port,
             database=database.path.lstrip("/"),
         )
-    ).save("redshift-default", overwrite=True)
+    )
+    # One local PostgreSQL stands in for Redshift and for a DAG's own PostgreSQL database.
+    for name in ("redshift-default", "postgres-default"):
+        connector.save(name, overwrite=True)
     return {"ok": True}
 
 
