@@ -62,13 +62,13 @@ def test_old_module_paths_and_a_removed_class_lead_to_the_current_class(rows):
     ]
     assert sensor["uses"] == 4
     assert sensor["page"] == f"{SITE_URL}operators/s3/s3keysensor/"
-    emr = rows["EmrAddStepsOperator"]
-    assert emr["page"] is None and emr["coverage"] == f"{SITE_URL}coverage/#emraddstepsoperator"
+    processing = rows["SageMakerProcessingOperator"]
+    assert processing["page"] is None and processing["coverage"] == f"{SITE_URL}coverage/#sagemakerprocessingoperator"
 
 
-def test_a_removed_class_with_a_legacy_page_leads_there(rows):
+def test_a_removed_class_leads_to_its_replacements_page(rows):
     sql = rows["SQLExecuteQueryOperator"]
-    assert sql["page"] == f"{SITE_URL}operators/redshift/redshiftsqloperator/"
+    assert sql["page"] == f"{SITE_URL}operators/sql/sqlexecutequeryoperator/"
     assert {item["path"] for item in sql["imported_as"]} == {
         "airflow.providers.amazon.aws.operators.redshift.RedshiftSQLOperator",
         "airflow.providers.common.sql.operators.sql.SQLExecuteQueryOperator",
@@ -76,8 +76,8 @@ def test_a_removed_class_with_a_legacy_page_leads_there(rows):
 
 
 def test_dynamic_task_mapping_counts_as_an_instantiation(rows):
-    assert rows["EmrAddStepsOperator"]["uses"] == 1
-    assert rows["EmrAddStepsOperator"]["imported_as"][0]["path"] == "airflow.providers.amazon.aws.operators.emr_add_steps.EmrAddStepsOperator"
+    assert rows["SageMakerProcessingOperator"]["uses"] == 1
+    assert rows["SageMakerProcessingOperator"]["imported_as"][0]["path"] == "airflow.providers.amazon.aws.operators.sagemaker_processing.SageMakerProcessingOperator"
     assert rows["S3CopyObjectOperator"]["uses"] == 1
     assert rows["S3CopyObjectOperator"]["page"] == f"{SITE_URL}operators/s3/s3copyobjectoperator/"
 
@@ -111,7 +111,10 @@ def test_markdown_checklist_has_one_line_per_current_class_with_count_link_and_o
         f" → [AthenaOperator → Prefect]({SITE_URL}operators/athena/athenaoperator/)"
     ) in items
     assert any(line.startswith("- [ ] `S3KeySensor` ×4 (imported as ") and line.endswith(f"[S3KeySensor → Prefect]({SITE_URL}operators/s3/s3keysensor/)") for line in items)
-    assert f"- [ ] `EmrAddStepsOperator` ×1 (imported as `airflow.providers.amazon.aws.operators.emr_add_steps.EmrAddStepsOperator`) — **no page yet**: [coverage entry]({SITE_URL}coverage/#emraddstepsoperator)" in items
+    assert (
+        "- [ ] `SageMakerProcessingOperator` ×1 (imported as `airflow.providers.amazon.aws.operators.sagemaker_processing.SageMakerProcessingOperator`)"
+        f" — **no page yet**: [coverage entry]({SITE_URL}coverage/#sagemakerprocessingoperator)"
+    ) in items
 
 
 def test_summary_gives_the_dags_coverage_as_a_figure(payload, markdown):

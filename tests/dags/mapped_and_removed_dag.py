@@ -4,9 +4,9 @@ from datetime import datetime
 
 from airflow import DAG
 from airflow.models import BaseOperator
-from airflow.providers.amazon.aws.operators.emr_add_steps import EmrAddStepsOperator
 from airflow.providers.amazon.aws.operators.s3 import S3MagicOperator
 from airflow.providers.amazon.aws.operators.s3_copy_object import S3CopyObjectOperator
+from airflow.providers.amazon.aws.operators.sagemaker_processing import SageMakerProcessingOperator
 from airflow.providers.amazon.aws.sensors.s3_key import S3KeySensor
 from airflow.providers.amazon.aws.sensors.s3_prefix import S3PrefixSensor
 
@@ -19,7 +19,7 @@ class TidyOperator(BaseOperator):
 with DAG("mapped", start_date=datetime(2022, 1, 1)) as dag:
     landed = S3PrefixSensor(task_id="landed", bucket_name="my-bucket", prefix="input/")
     ready = S3KeySensor(task_id="ready", bucket_key="s3://my-bucket/input/_SUCCESS")
-    steps = EmrAddStepsOperator.partial(task_id="steps", job_flow_id="j-1").expand(steps=[[{"Name": "a"}], [{"Name": "b"}]])
+    steps = SageMakerProcessingOperator.partial(task_id="process").expand(config=[{"ProcessingJobName": "a"}, {"ProcessingJobName": "b"}])
     copies = S3CopyObjectOperator.partial(task_id="copy").expand_kwargs(
         [{"source_bucket_key": "a", "dest_bucket_key": "b"}, {"source_bucket_key": "c", "dest_bucket_key": "d"}]
     )
