@@ -13,6 +13,7 @@ from generator.load import load_mappings
 from generator.model import Mapping
 from tests.project import MAPPINGS, MAPPING_LIST, ROOT
 from tests.sandbox.client import CodeBlockJob, Sandbox, failure_report
+from tests.sandbox.usage import with_idempotency_tokens
 
 VERIFIED = [mapping for mapping in MAPPING_LIST if mapping.verification]
 UNVERIFIED = [mapping for mapping in MAPPING_LIST if not mapping.verification]
@@ -99,9 +100,10 @@ def test_a_list_of_local_answers_is_given_in_turn_and_its_last_repeated(sandbox:
     assert result["backends"] == ["answered"]
 
 
-MODEL_STUB_SETUP = (
+MODEL_STUB_SETUP = (  # start_flow's clientToken is filled in by botocore, as for a real call
+    "from botocore.stub import ANY\n"
     'stub = model_stub("appflow")\n'
-    'stub.add_response("start_flow", {"flowArn": "arn:aws:appflow:us-east-1:123456789012:flow/daily", "executionId": "e-1"}, {"flowName": "daily"})\n'
+    'stub.add_response("start_flow", {"flowArn": "arn:aws:appflow:us-east-1:123456789012:flow/daily", "executionId": "e-1"}, {"flowName": "daily", "clientToken": ANY})\n'
 )
 MODEL_STUB_EXAMPLE = (
     "from prefect_aws import AwsCredentials\n\ndef start(name):\n"
@@ -114,7 +116,7 @@ MODEL_STUB_EXAMPLE = (
     [
         ("value = start('daily')\n", "ok"),
         ("value = start(5)\n", "Invalid type for parameter flowName"),
-        ("value = start('weekly')\n", "was called with {'flowName': 'weekly'}, not {'flowName': 'daily'}"),
+        ("value = start('weekly')\n", "was called with {'flowName': 'weekly', 'clientToken': "),
         ("value = 'e-1'\n", "expected call(s) not made: appflow.start_flow"),
     ],
     ids=["matches-the-model", "breaks-the-model", "unexpected-arguments", "call-never-made"],
@@ -133,6 +135,17 @@ def test_model_stub_checks_requests_against_the_service_model_and_that_expected_
     else:
         assert not result["ok"] and result["block"] == "call"
         assert outcome in result["error"], result["error"]
+
+
+def test_a_model_checked_call_gets_the_idempotency_token_botocore_would_fill_in():
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("emr-serverless").operation_model("StartSession")
+    params = {"applicationId": "a", "executionRoleArn": "arn:aws:iam::123456789012:role/r"}
+    filled = with_idempotency_tokens(params, model)
+    assert set(filled) == {*params, "clientToken"} and len(filled["clientToken"]) == 36
+    assert with_idempotency_tokens({**params, "clientToken": "mine"}, model)["clientToken"] == "mine"
+    assert "clientToken" not in params
 
 
 def test_every_unexecuted_example_says_plainly_why():

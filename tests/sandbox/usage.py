@@ -110,6 +110,7 @@ class ModelStub:
         if operation != expected_operation:
             raise AssertionError(f"{self.service}.{operation} was called, but {self.service}.{expected_operation} was expected")
         model = client.meta.service_model.operation_model(operation_name)
+        params = with_idempotency_tokens(params, model)
         validate_parameters(params, model.input_shape)
         if expected_params is not None and params != expected_params:
             raise AssertionError(f"{self.service}.{operation} was called with {params}, not {expected_params}")
@@ -123,3 +124,18 @@ class ModelStub:
         if self.expected:
             missing = ", ".join(f"{self.service}.{operation}" for operation, _, _ in self.expected)
             raise AssertionError(f"expected call(s) not made: {missing}")
+
+
+def with_idempotency_tokens(params: dict, model) -> dict:
+    """`params` with the idempotency tokens botocore fills in when a caller leaves them out.
+
+    botocore does this in a handler of `before-parameter-build`, which runs inside the real
+    `_make_api_call` that a model-checked call never reaches.
+    """
+    import uuid
+
+    filled = dict(params)
+    for name, shape in (model.input_shape.members.items() if model.input_shape is not None else ()):
+        if shape.metadata.get("idempotencyToken") and name not in filled:
+            filled[name] = str(uuid.uuid4())
+    return filled
