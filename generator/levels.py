@@ -93,7 +93,7 @@ def backends_in_code(example: str, verification: str) -> tuple[tuple[str, ...], 
     if modelled:
         backends.discard("moto")
         backends.add("model")
-    return tuple(sorted(backends)), tuple(answered + modelled)
+    return tuple(sorted(backends)), tuple(dict.fromkeys(answered + modelled))  # each call once, in order of first use
 
 
 def verification_of(mapping: Mapping) -> Verification:

@@ -8,7 +8,7 @@ import shutil
 
 import pytest
 
-from generator.levels import level_for
+from generator.levels import backends_in_code, level_for
 from generator.load import load_mappings
 from generator.model import Mapping
 from tests.project import MAPPINGS, MAPPING_LIST, ROOT
@@ -178,3 +178,14 @@ def test_breaking_an_example_on_purpose_fails_at_its_mapping_line(sandbox: Sandb
     assert ("write_path" if error == "TypeError" else "S3Bucket.load") in failing_line
     assert error in result["error"]
     assert f'mappings/s3.md", line {result["line"]}' in result["error"]
+
+
+def test_a_page_names_each_answered_call_once_however_often_the_verification_answers_it():
+    verification = (
+        'answer_locally("emr", "describe_step", {"Step": {"Status": {"State": "RUNNING"}}})\n'
+        'answer_locally("emr", "describe_step", {"Step": {"Status": {"State": "COMPLETED"}}})\n'
+        'model_stub("emr").add_response("describe_notebook_execution", {})\n'
+    )
+    backends, calls = backends_in_code("from prefect_aws import AwsCredentials\n", verification)
+    assert backends == ("answered", "model")
+    assert calls == ("emr.describe_step", "emr")
