@@ -192,6 +192,8 @@ class ParameterRow:
     prefect: str
     concept: str | None
     """The concepts page the Prefect text comes from, for a shared default; None for the section's own."""
+    inherited_from: str | None = None
+    """For an argument the class inherits that the section explains for itself: the concepts page of its group."""
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 A section's `## parameters` field has one bullet per parameter of the class's
 `__init__` (`` - `replace`: … ``). Parameters that many classes share get their text
 once, in `mappings/shared/parameters.md`, under the concepts page that explains them;
-a section's own bullet overrides it.
+a section's own bullet overrides it. A section may also explain an argument its class
+inherits (`poke_interval`, `region_name`) when the shared text is wrong for it: that row
+is marked inherited.
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ INHERITED_GROUPS = (
     ("task", ("BaseOperator",), "concepts/task-options.md", "BaseOperator's task arguments"),
 )
 """(key, bases that bring the group, concepts page, words for the link): the arguments a class inherits."""
+
+INHERITED_SHARED_DEFAULTS = {
+    "aws": ("concepts/aws-arguments.md",),
+    "sensor": ("concepts/waiting-and-sensors.md#sensors-poke_interval-timeout-mode", "concepts/waiting-and-sensors.md#soft_fail"),
+    "task": ("concepts/task-options.md",),
+}
+"""Per inherited group, the shared-defaults headings that hold its arguments: a section may give one of them its own
+text when the shared one is wrong or too vague for its class (`poke_interval` of a sensor that polls inside one poke)."""
 
 
 @dataclass(frozen=True)
@@ -86,8 +96,9 @@ def parse_shared_parameters(path: str, text: str) -> tuple[dict[str, SharedParam
 def check_parameters(
     cls: ProviderClass, notes: list[ParameterNote], shared: dict[str, SharedParameter], section_location: SourceLocation
 ) -> list[Diagnostic]:
-    """Every own parameter covered once; no bullet for a name the class does not have."""
+    """Every own parameter covered once; no bullet for a name the class neither has nor inherits."""
     problems = []
+    inherited = inherited_parameters(cls, shared)
     names = [parameter.name for parameter in cls.parameters]
     seen: dict[str, ParameterNote] = {}
     for note in notes:
@@ -95,8 +106,8 @@ def check_parameters(
             problems.append(Diagnostic(note.location, "duplicate-parameter", f"'{note.name}' is already covered at line {seen[note.name].location.line}"))
             continue
         seen[note.name] = note
-        if note.name not in names:
-            close = difflib.get_close_matches(note.name, names, n=1)
+        if note.name not in names and note.name not in inherited:
+            close = difflib.get_close_matches(note.name, names + sorted(inherited), n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             problems.append(Diagnostic(note.location, "unknown-parameter", f"{cls.name} has no parameter '{note.name}'{hint}"))
     missing = [name for name in names if name not in seen and name not in shared]
@@ -119,7 +130,23 @@ def parameter_rows(cls: ProviderClass, notes: list[ParameterNote], shared: dict[
         elif parameter.name in shared:
             default = shared[parameter.name]
             rows.append(ParameterRow(parameter.name, parameter.default, templated, default.note.text, default.concept))
+    inherited = inherited_parameters(cls, shared)
+    for name in sorted(inherited, key=list(shared).index):
+        if name in own:
+            rows.append(ParameterRow(name, None, name in cls.template_fields, own[name].text, None, inherited_from=inherited[name]))
     return tuple(rows)
+
+
+def inherited_parameters(cls: ProviderClass, shared: dict[str, SharedParameter]) -> dict[str, str]:
+    """The shared-default arguments the class inherits (not declares), each with the concepts page of its group."""
+    own = {parameter.name for parameter in cls.parameters}
+    headings = {heading: key for key in inherited_groups(cls) for heading in INHERITED_SHARED_DEFAULTS[key]}
+    group_pages = {key: page for key, _, page, _ in INHERITED_GROUPS}
+    return {
+        name: group_pages[headings[default.concept]]
+        for name, default in shared.items()
+        if name not in own and default.concept in headings
+    }
 
 
 def inherited_groups(cls: ProviderClass) -> tuple[str, ...]:

@@ -53,6 +53,27 @@ def test_a_parameter_covered_twice_is_an_error():
     assert f"{line_of(bullet) + 1}:duplicate-parameter: 'data' is already covered at line {line_of(bullet)}" in problems
 
 
+def edited_s3_mappings(replace: str, by: str) -> tuple[dict[str, Mapping], list[str]]:
+    text = (MAPPINGS / "s3.md").read_text()
+    assert replace in text
+    mappings, problems = validate([parse_document("mappings/s3.md", text.replace(replace, by, 1)).document], INVENTORY, SHARED)
+    return {mapping.operator: mapping for mapping in mappings}, [f"{d.location.line}:{d.code}: {d.message}" for d in problems]
+
+
+def test_a_sensor_may_explain_an_inherited_sensor_argument_for_itself_in_a_row_marked_inherited():
+    bullet = next(line for line in (MAPPINGS / "s3.md").read_text().split("\n") if line.startswith("- `bucket_name`:"))
+    mappings, problems = edited_s3_mappings(bullet, f"{bullet}\n- `poke_interval`: the listing loop's sleep")
+    assert problems == []
+    row = mappings["S3KeySensor"].parameter_rows[-1]
+    assert (row.name, row.prefect, row.inherited_from) == ("poke_interval", "the listing loop's sleep", "concepts/waiting-and-sensors.md#sensors-poke_interval-timeout-mode")
+
+
+def test_an_operator_cannot_explain_a_sensor_argument_it_does_not_inherit():
+    bullet = next(line for line in (MAPPINGS / "s3.md").read_text().split("\n") if line.startswith("- `data`:"))
+    _, problems = edited_s3_mappings(bullet, f"{bullet}\n- `poke_interval`: the loop's sleep")
+    assert f"{line_of(bullet) + 1}:unknown-parameter: S3CreateObjectOperator has no parameter 'poke_interval'" in problems
+
+
 def test_a_bullet_not_in_the_parameter_form_is_an_error():
     bullet = next(line for line in (MAPPINGS / "s3.md").read_text().split("\n") if line.startswith("- `data`:"))
     problems = problems_after(bullet, bullet.replace("`data`:", "data -"))
@@ -62,7 +83,8 @@ def test_a_bullet_not_in_the_parameter_form_is_an_error():
 @pytest.mark.parametrize("mapping", MAPPING_LIST, ids=lambda mapping: mapping.operator)
 def test_every_section_has_a_row_for_every_own_parameter_of_its_class(mapping: Mapping):
     cls = INVENTORY.by_name()[mapping.parameters_of]
-    assert [row.name for row in mapping.parameter_rows] == [parameter.name for parameter in cls.parameters]
+    own_rows = [row for row in mapping.parameter_rows if not row.inherited_from]
+    assert [row.name for row in own_rows] == [parameter.name for parameter in cls.parameters]
     for row in mapping.parameter_rows:
         assert row.prefect.strip() and row.prefect.strip() not in {"—", "-", "n/a"}
         assert row.templated == (row.name in cls.template_fields)
@@ -75,6 +97,11 @@ def test_page_table_has_default_templated_and_prefect_columns_and_links_inherite
     assert '<td><code>replace</code></td>\n<td><code>False</code></td>\n<td>no</td>' in html
     assert 'href="../../../concepts/aws-arguments/">the AWS arguments</a>' in html
     assert 'href="../../../concepts/task-options/">BaseOperator' in html
+
+
+def test_an_inherited_argument_explained_by_the_section_links_its_group_in_the_default_column(site_dir: Path):
+    html = (site_dir / "operators/s3/s3createbucketoperator/index.html").read_text()
+    assert '<td><code>region_name</code></td>\n<td><a href="../../../concepts/aws-arguments/">inherited</a></td>' in html
 
 
 def test_a_shared_default_links_its_concepts_page(site_dir: Path):
