@@ -92,6 +92,26 @@ def test_polling_sleeps_return_at_once_and_prefect_still_runs_its_flow(sandbox: 
     assert result["seconds"] < 20
 
 
+def test_a_flow_call_in_an_example_does_not_wait_out_a_heartbeat_thread(sandbox: Sandbox):
+    result = run(
+        sandbox,
+        """
+        import time
+        from prefect import flow
+        from prefect.settings import get_current_settings
+
+        @flow
+        def quick():
+            return get_current_settings().flows.heartbeat_frequency
+
+        started = time.perf_counter()
+        assert [quick() for _ in range(3)] == [None, None, None]
+        assert time.perf_counter() - started < 2.5, "each flow call joined a heartbeat thread's one-second sleep"
+        """,
+    )
+    assert result["ok"], result.get("error")
+
+
 def test_a_failing_example_points_at_its_document_line(sandbox: Sandbox):
     code = "from prefect import task\n\n@task\ndef broken():\n    return missing_name\n\nbroken()\n"
     result = sandbox.run([CodeBlockJob("example", "/sandbox-test/mapping.md", 40, code)])

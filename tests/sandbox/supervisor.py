@@ -55,13 +55,14 @@ def main() -> None:
         if not registration["ok"]:
             raise RuntimeError(f"saving the sandbox's blocks failed:\n{registration['error']}")
         send(protocol, {"ready": True, "startup_seconds": time.monotonic() - started, "moto_url": services.moto_url})
-        for line in sys.stdin:
-            job = json.loads(line)
-            if job.get("action") == "save-blocks":  # put back blocks an example overwrote
-                send(protocol, run_forked(register_blocks, block_settings, timeout=60))
-                continue
-            reset_aws(services.moto_url)
-            send(protocol, run_forked(run_example, job, timeout=job.get("timeout", 60)))
+        with without_flow_heartbeats():
+            for line in sys.stdin:
+                job = json.loads(line)
+                if job.get("action") == "save-blocks":  # put back blocks an example overwrote
+                    send(protocol, run_forked(register_blocks, block_settings, timeout=60))
+                    continue
+                reset_aws(services.moto_url)
+                send(protocol, run_forked(run_example, job, timeout=job.get("timeout", 60)))
     except Exception:
         send(protocol, {"ready": False, "error": traceback.format_exc()})
     finally:
@@ -167,6 +168,23 @@ def run_example(job: dict) -> dict:
     sys.modules[module.__name__] = module
     namespace = module.__dict__
     namespace.update(verification_namespace(usage))
+    return run_blocks(job, namespace, usage, clock, files)
+
+
+def without_flow_heartbeats():
+    """Settings without flow-run heartbeats, entered once here and inherited by every forked example.
+
+    Heartbeats let a worker's server notice a crashed run; an example runs in-process with
+    no worker. Prefect 3.8.8 joins its heartbeat thread at the end of every flow call, which
+    waits out that thread's one-second sleep: most of a short example's time.
+    """
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+
+
+def run_blocks(job: dict, namespace: dict, usage, clock, files: set[str]) -> dict:
+    """Run the job's blocks in order in `namespace`; report where one failed."""
     for block in job["blocks"]:
         code = compile("\n" * (block["first_line"] - 1) + block["code"], block["path"], "exec")
         usage.recording = block["role"] in RECORDED_ROLES
