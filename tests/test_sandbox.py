@@ -112,6 +112,24 @@ def test_a_flow_call_in_an_example_does_not_wait_out_a_heartbeat_thread(sandbox:
     assert result["ok"], result.get("error")
 
 
+def test_a_state_transition_an_example_sets_does_not_reach_the_next_example(sandbox: Sandbox):
+    read_transition = """
+        import json, urllib.request
+        with urllib.request.urlopen(MOTO_URL + "/moto-api/state-manager/get-transition?model_name=athena::execution") as response:
+            transition = json.load(response)
+        """
+    setting = run(sandbox, read_transition + """
+        moto_api("/moto-api/state-manager/set-transition", {"model_name": "athena::execution", "transition": {"progression": "manual", "times": 1}})
+        with urllib.request.urlopen(MOTO_URL + "/moto-api/state-manager/get-transition?model_name=athena::execution") as response:
+            assert json.load(response)["progression"] == "manual"
+        """)
+    assert setting["ok"], setting.get("error")
+    after = run(sandbox, read_transition + """
+        assert transition.get("progression") != "manual", transition
+        """)
+    assert after["ok"], after.get("error")
+
+
 def test_a_failing_example_points_at_its_document_line(sandbox: Sandbox):
     code = "from prefect import task\n\n@task\ndef broken():\n    return missing_name\n\nbroken()\n"
     result = sandbox.run([CodeBlockJob("example", "/sandbox-test/mapping.md", 40, code)])

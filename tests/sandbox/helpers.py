@@ -10,6 +10,9 @@ import urllib.request
 AWS_REGION = "us-east-1"
 AWS_ACCOUNT_ID = "123456789012"  # moto's default account
 
+TRANSITIONS_SET: list[str] = []
+"""State-manager models whose transition this example changed; `/moto-api/reset` keeps them, so they are unset after it."""
+
 
 def verification_namespace(usage=None) -> dict:
     """The helpers every verification block sees; `usage` (a `tests.sandbox.usage.Usage`) records the run."""
@@ -30,11 +33,9 @@ def verification_namespace(usage=None) -> dict:
 
     def moto_api(path: str, payload: object) -> None:
         """POST `payload` to moto's own API (`/moto-api/...`), e.g. to queue a Lambda response."""
-        request = urllib.request.Request(
-            f"{moto_url}{path}", data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"}
-        )
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+        if path.endswith("/state-manager/set-transition"):
+            TRANSITIONS_SET.append(payload["model_name"])
+        post_moto_api(moto_url, path, payload)
 
     def sql(statement: str, parameters: dict | None = None) -> list[tuple]:
         """Run one SQL statement on the local PostgreSQL; give the rows it returns."""
@@ -87,3 +88,17 @@ def verification_namespace(usage=None) -> dict:
         "AWS_REGION": AWS_REGION,
         "AWS_ACCOUNT_ID": AWS_ACCOUNT_ID,
     }
+
+
+def post_moto_api(moto_url: str, path: str, payload: object) -> None:
+    """POST `payload` as JSON to moto's `path`."""
+    request = urllib.request.Request(f"{moto_url}{path}", data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+def unset_transitions() -> None:
+    """Put back moto's default state transitions that this example changed."""
+    moto_url = os.environ["SANDBOX_MOTO_URL"]
+    while TRANSITIONS_SET:
+        post_moto_api(moto_url, "/moto-api/state-manager/unset-transition", {"model_name": TRANSITIONS_SET.pop()})

@@ -155,7 +155,7 @@ def _tail(log: Path) -> str:
 
 def run_example(job: dict) -> dict:
     """Run an example's blocks in order in one module namespace; report where it failed."""
-    from tests.sandbox.helpers import verification_namespace
+    from tests.sandbox.helpers import unset_transitions, verification_namespace
     from tests.sandbox.usage import Usage
 
     files = {block["path"] for block in job["blocks"]}
@@ -168,7 +168,10 @@ def run_example(job: dict) -> dict:
     sys.modules[module.__name__] = module
     namespace = module.__dict__
     namespace.update(verification_namespace(usage))
-    return run_blocks(job, namespace, usage, clock, files)
+    try:
+        return run_blocks(job, namespace, usage, clock, files)
+    finally:
+        unset_transitions()
 
 
 def without_flow_heartbeats():
