@@ -179,7 +179,7 @@ def test_screenshots_of_an_operator_page_light_and_dark_and_of_search(browser, s
         shot.screenshot(path=str(SCREENSHOTS / f"operator-page-{scheme}.png"), full_page=True)
         shot.context.close()
     shot = new_page(browser, site_url)
-    assert search(shot, site_url, "athena")[0] == "/operators/athena/athenaoperator/"
+    assert search(shot, site_url, "AthenaOperator")[0] == "/operators/athena/athenaoperator/"
     shot.screenshot(path=str(SCREENSHOTS / "search-athena.png"))
     shot.context.close()
     assert all((SCREENSHOTS / name).stat().st_size > 10_000 for name in ("operator-page-light.png", "operator-page-dark.png", "search-athena.png"))

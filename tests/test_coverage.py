@@ -66,7 +66,8 @@ def test_every_class_has_a_short_link_as_written_and_in_lowercase(site_dir: Path
 def test_old_names_lead_where_their_replacement_does(site_dir: Path):
     assert short_link_target(site_dir, "S3PrefixSensor") == "/operators/s3/s3keysensor/"
     assert short_link_target(site_dir, "EMRContainerOperator") == "/operators/emr/emrcontaineroperator/"
-    assert short_link_target(site_dir, "AWSBatchOperator") == "/coverage/#batchoperator"
+    assert short_link_target(site_dir, "AWSBatchOperator") == "/operators/batch/batchoperator/"
+    assert short_link_target(site_dir, "GoogleCloudStorageToS3Operator") == "/coverage/#gcstos3operator"
     assert short_link_target(site_dir, "awsathenaoperator") == "/operators/athena/athenaoperator/"
     assert short_link_target(site_dir, "RedshiftSQLOperator") == "/operators/redshift/redshiftsqloperator/"
     for old in INVENTORY.legacy:
