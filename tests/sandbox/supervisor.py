@@ -175,15 +175,17 @@ def run_example(job: dict) -> dict:
 
 
 def without_flow_heartbeats():
-    """Settings without flow-run heartbeats, entered once here and inherited by every forked example.
+    """Settings without flow-run heartbeats or logs sent to the API, entered once here and inherited by every forked example.
 
     Heartbeats let a worker's server notice a crashed run; an example runs in-process with
     no worker. Prefect 3.8.8 joins its heartbeat thread at the end of every flow call, which
-    waits out that thread's one-second sleep: most of a short example's time.
+    waits out that thread's one-second sleep: most of a short example's time. No verification
+    reads logs back, and every log written is one more write for the server's SQLite database,
+    whose write conflicts answer 503 and cost the client a two-second retry.
     """
-    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
 
-    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None})
+    return temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None, PREFECT_LOGGING_TO_API_ENABLED: False})
 
 
 def run_blocks(job: dict, namespace: dict, usage, clock, files: set[str]) -> dict:
