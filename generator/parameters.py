@@ -130,10 +130,9 @@ def parameter_rows(cls: ProviderClass, notes: list[ParameterNote], shared: dict[
         elif parameter.name in shared:
             default = shared[parameter.name]
             rows.append(ParameterRow(parameter.name, parameter.default, templated, default.note.text, default.concept))
-    inherited = inherited_parameters(cls, shared)
-    for name in sorted(inherited, key=list(shared).index):
+    for name, group_page in inherited_parameters(cls, shared).items():  # in the shared defaults' order
         if name in own:
-            rows.append(ParameterRow(name, None, name in cls.template_fields, own[name].text, None, inherited_from=inherited[name]))
+            rows.append(ParameterRow(name, None, name in cls.template_fields, own[name].text, None, inherited_from=group_page))
     return tuple(rows)
 
 

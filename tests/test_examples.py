@@ -58,22 +58,28 @@ def test_a_page_cannot_show_a_higher_level_than_its_run_earned(sandbox: Sandbox)
     assert "the run earned 'not-executed'" in level_problem("moto", result)
 
 
-def test_a_call_answered_locally_earns_the_answered_level_not_moto(sandbox: Sandbox):
-    blocks = [
-        CodeBlockJob("setup", "answered.md", 1, 'answer_locally("emr", "describe_step", {"Step": {"Status": {"State": "COMPLETED"}}})\n'),
+def describe_step_job(answers: object, body: str, expected: object) -> list[CodeBlockJob]:
+    """A job whose setup answers `emr.describe_step` with `answers`, whose example's `run()` does `body`
+    with an EMR client `emr`, and whose assertions expect `run()` to give `expected`."""
+    return [
+        CodeBlockJob("setup", "answered.md", 1, f'answer_locally("emr", "describe_step", {answers!r})\n'),
         CodeBlockJob(
             "example",
             "answered.md",
             5,
-            "from prefect_aws import AwsCredentials\n\ndef state():\n"
-            "    emr = AwsCredentials.load('aws-default').get_client('emr')\n"
-            "    emr.list_clusters()\n"
-            "    return emr.describe_step(ClusterId='j-1', StepId='s-1')['Step']['Status']['State']\n",
+            "from prefect_aws import AwsCredentials\n\ndef run():\n    emr = AwsCredentials.load('aws-default').get_client('emr')\n" + body,
         ),
-        CodeBlockJob("call", "answered.md", 20, "value = state()\n"),
-        CodeBlockJob("assertions", "answered.md", 30, "assert value == 'COMPLETED'\n"),
+        CodeBlockJob("call", "answered.md", 20, "value = run()\n"),
+        CodeBlockJob("assertions", "answered.md", 30, f"assert value == {expected!r}, value\n"),
     ]
-    result = sandbox.run(blocks)
+
+
+STEP_STATE = "emr.describe_step(ClusterId='j-1', StepId='s-1')['Step']['Status']['State']"
+
+
+def test_a_call_answered_locally_earns_the_answered_level_not_moto(sandbox: Sandbox):
+    body = f"    emr.list_clusters()\n    return {STEP_STATE}\n"
+    result = sandbox.run(describe_step_job({"Step": {"Status": {"State": "COMPLETED"}}}, body, "COMPLETED"))
     assert result["ok"], result.get("error")
     assert result["backends"] == ["answered", "moto"]
     assert level_for(result["backends"]) == "moto-answered"
@@ -82,20 +88,8 @@ def test_a_call_answered_locally_earns_the_answered_level_not_moto(sandbox: Sand
 
 def test_a_list_of_local_answers_is_given_in_turn_and_its_last_repeated(sandbox: Sandbox):
     states = [{"Step": {"Status": {"State": state}}} for state in ("PENDING", "RUNNING", "COMPLETED")]
-    blocks = [
-        CodeBlockJob("setup", "answered.md", 1, f'answer_locally("emr", "describe_step", {states!r})\n'),
-        CodeBlockJob(
-            "example",
-            "answered.md",
-            5,
-            "from prefect_aws import AwsCredentials\n\ndef states():\n"
-            "    emr = AwsCredentials.load('aws-default').get_client('emr')\n"
-            "    return [emr.describe_step(ClusterId='j-1', StepId='s-1')['Step']['Status']['State'] for _ in range(4)]\n",
-        ),
-        CodeBlockJob("call", "answered.md", 20, "value = states()\n"),
-        CodeBlockJob("assertions", "answered.md", 30, "assert value == ['PENDING', 'RUNNING', 'COMPLETED', 'COMPLETED'], value\n"),
-    ]
-    result = sandbox.run(blocks)
+    body = f"    return [{STEP_STATE} for _ in range(4)]\n"
+    result = sandbox.run(describe_step_job(states, body, ["PENDING", "RUNNING", "COMPLETED", "COMPLETED"]))
     assert result["ok"], result.get("error")
     assert result["backends"] == ["answered"]
 

@@ -3,9 +3,9 @@ local AWS and the database, independent of the example under test."""
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
+
+from tests.sandbox.services import post_json
 
 AWS_REGION = "us-east-1"
 AWS_ACCOUNT_ID = "123456789012"  # moto's default account
@@ -35,7 +35,7 @@ def verification_namespace(usage=None) -> dict:
         """POST `payload` to moto's own API (`/moto-api/...`), e.g. to queue a Lambda response."""
         if path.endswith("/state-manager/set-transition"):
             TRANSITIONS_SET.append(payload["model_name"])
-        post_moto_api(moto_url, path, payload)
+        post_json(f"{moto_url}{path}", payload)
 
     def sql(statement: str, parameters: dict | None = None) -> list[tuple]:
         """Run one SQL statement on the local PostgreSQL; give the rows it returns."""
@@ -90,15 +90,8 @@ def verification_namespace(usage=None) -> dict:
     }
 
 
-def post_moto_api(moto_url: str, path: str, payload: object) -> None:
-    """POST `payload` as JSON to moto's `path`."""
-    request = urllib.request.Request(f"{moto_url}{path}", data=json.dumps(payload).encode(), headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=10):
-        pass
-
-
 def unset_transitions() -> None:
     """Put back moto's default state transitions that this example changed."""
     moto_url = os.environ["SANDBOX_MOTO_URL"]
     while TRANSITIONS_SET:
-        post_moto_api(moto_url, "/moto-api/state-manager/unset-transition", {"model_name": TRANSITIONS_SET.pop()})
+        post_json(f"{moto_url}/moto-api/state-manager/unset-transition", {"model_name": TRANSITIONS_SET.pop()})

@@ -16,7 +16,6 @@ import sys
 import time
 import traceback
 import types
-import urllib.request
 from pathlib import Path
 
 from tests.sandbox import services as sandbox_services
@@ -88,9 +87,7 @@ def import_example_dependencies() -> None:
 def reset_aws(moto_url: str) -> None:
     """Empty the local AWS between examples, let Lambda run without Docker, and let Step Functions execute."""
     for path, payload in (("/moto-api/reset", {}), ("/moto-api/config", MOTO_CONFIG)):
-        request = urllib.request.Request(f"{moto_url}{path}", data=json.dumps(payload).encode(), method="POST")
-        with urllib.request.urlopen(request, timeout=10):
-            pass
+        sandbox_services.post_json(f"{moto_url}{path}", payload)
 
 
 def run_forked(function, job: dict, timeout: float) -> dict:
